@@ -1,0 +1,1 @@
+"""Node types: one module each, registered in :mod:`components.catalogue`."""

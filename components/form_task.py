@@ -1,0 +1,36 @@
+"""``form_task``: a person fills in a form."""
+
+from __future__ import annotations
+
+import msgspec
+
+from components.component import Component, ConfigBase, Text
+from components.parts import Assignee, Sla
+from schemas.base import Expression, Key
+from schemas.form import FieldKey
+
+__all__ = ["COMPONENT", "FormTaskConfig"]
+
+
+class FormTaskConfig(ConfigBase):
+    form: Key
+    assignee: Assignee = msgspec.field(default_factory=Assignee)
+    fields: list[FieldKey] = msgspec.field(default_factory=list)
+    sla: Sla | None = None
+    lock: Expression | None = None
+
+
+COMPONENT = Component(
+    type="form_task",
+    category="human",
+    label=Text("Fill in a form", "填写表单"),
+    description=Text(
+        "A person fills in or updates fields of the record.", "由指定人员填写或更新记录字段。"
+    ),
+    icon="clipboard",
+    config=FormTaskConfig,
+    keywords=("task", "form", "human", "input"),
+    expressions=("/assignee/expression", "/lock"),
+    references=(("/form", "form"), ("/assignee/role", "role")),
+    is_wait=True,
+)

@@ -1,0 +1,53 @@
+"""Config parts shared by several node types: who does a task, and its deadline."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from components.component import ConfigBase
+from schemas.base import Duration, Expression
+
+__all__ = ["Assignee", "Escalation", "RoleName", "Sla", "UserName"]
+
+RoleName = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^[a-z][a-z0-9_-]{0,62}$",
+        title="Role",
+        extra_json_schema={"x-trellis-widget": "role"},
+    ),
+]
+UserName = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1, max_length=150, title="User", extra_json_schema={"x-trellis-widget": "user"}
+    ),
+]
+
+
+class Assignee(ConfigBase):
+    """Who must do a task. Exactly the field that matches ``by`` is used."""
+
+    by: Literal["user", "role", "role_in_region", "manager_of_previous", "expression"] = "role"
+    user: UserName | None = None
+    role: RoleName | None = None
+    expression: Expression | None = None
+
+
+class Escalation(ConfigBase):
+    """What happens when a deadline passes; chained escalations each get a new deadline."""
+
+    action: Literal["escalate", "return", "auto_approve", "auto_reject", "notify"] = "escalate"
+    to: Assignee | None = None
+    due: Duration | None = None
+    cc: list[Assignee] = msgspec.field(default_factory=list)
+
+
+class Sla(ConfigBase):
+    """A deadline on a human task or approval, with reminders and escalations in order."""
+
+    due: Duration
+    reminders: list[Duration] = msgspec.field(default_factory=list)
+    on_timeout: list[Escalation] = msgspec.field(default_factory=list)
