@@ -1,0 +1,169 @@
+"""Errors that point: a JSON pointer, a stable code, and a message in both languages.
+
+The builder, jsonschema, the API and the CLI all report problems in this one
+shape, so the studio can pin any of them to the node, edge or field it names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+__all__ = ["MESSAGES", "Error", "error", "escape_pointer"]
+
+
+class Error(msgspec.Struct, frozen=True, omit_defaults=True):
+    pointer: str
+    code: str
+    message: dict[str, str]
+
+
+# code -> (English, Chinese) message templates; ``{name}`` fields come from error().
+MESSAGES: dict[str, tuple[str, str]] = {
+    "not_an_object": ("A document must be a JSON object.", "文档必须是 JSON 对象。"),
+    "malformed_json": ("Not valid JSON: {detail}", "不是有效的 JSON：{detail}"),
+    "unknown_kind": (
+        "Unknown kind {value!r}; expected one of {expected}.",
+        "未知的文档类型 {value!r}，应为 {expected} 之一。",
+    ),
+    "unsupported_schema_version": ("{detail}", "不支持的 schema_version：{detail}"),
+    "required": ("{field} is required.", "缺少必填项 {field}。"),
+    "unknown_field": ("{field} is not a known setting here.", "{field} 不是此处可用的设置。"),
+    "wrong_type": ("Expected {expected}, got {value}.", "应为 {expected}，实际为 {value}。"),
+    "not_allowed_value": (
+        "{value} is not allowed; choose one of {expected}.",
+        "不允许的值 {value}，请选择 {expected} 之一。",
+    ),
+    "unknown_node_type": (
+        "Unknown step type {value!r}.",
+        "未知的节点类型 {value!r}。",
+    ),
+    "pattern_mismatch": (
+        "{value} does not have the expected format ({pattern}).",
+        "{value} 格式不正确（{pattern}）。",
+    ),
+    "too_small": ("{value} is below the minimum {limit}.", "{value} 小于最小值 {limit}。"),
+    "too_large": ("{value} is above the maximum {limit}.", "{value} 大于最大值 {limit}。"),
+    "too_short": ("Too short: at least {limit} needed.", "太短：至少需要 {limit}。"),
+    "too_long": ("Too long: at most {limit} allowed.", "太长：最多允许 {limit}。"),
+    "invalid": ("{detail}", "无效：{detail}"),
+    "key_mismatch": (
+        "The key in the document ({value!r}) differs from the key in the address ({expected!r}).",
+        "文档中的 key（{value!r}）与地址中的 key（{expected!r}）不一致。",
+    ),
+    "kind_mismatch": (
+        "The kind in the document ({value!r}) differs from the address ({expected!r}).",
+        "文档中的类型（{value!r}）与地址中的类型（{expected!r}）不一致。",
+    ),
+    "duplicate_id": (
+        "The id {value!r} is used more than once.",
+        "id {value!r} 被重复使用。",
+    ),
+    "missing_node": (
+        "This connection points to a step {value!r} that does not exist.",
+        "连线指向不存在的节点 {value!r}。",
+    ),
+    "no_start": ("The workflow has no start step.", "流程缺少开始节点。"),
+    "several_starts": (
+        "A workflow has exactly one start step; this is another one.",
+        "流程只能有一个开始节点，这是多余的一个。",
+    ),
+    "no_end": ("The workflow has no end step.", "流程缺少结束节点。"),
+    "unreachable": (
+        "Step {value!r} cannot be reached from the start.",
+        "节点 {value!r} 无法从开始节点到达。",
+    ),
+    "dead_end": (
+        "From step {value!r} the flow can never reach an end.",
+        "从节点 {value!r} 出发永远无法到达结束节点。",
+    ),
+    "edge_into_start": (
+        "Nothing may lead into the start step.",
+        "开始节点不能有进入的连线。",
+    ),
+    "edge_out_of_end": ("Nothing may leave an end step.", "结束节点不能有出发的连线。"),
+    "unknown_port": (
+        "Step {node!r} has no output {value!r}; it has {expected}.",
+        "节点 {node!r} 没有输出端口 {value!r}，可用的是 {expected}。",
+    ),
+    "no_default_edge": (
+        "Decision {value!r} needs one default connection for when no condition holds.",
+        "条件分支 {value!r} 需要一条默认连线，用于所有条件都不成立时。",
+    ),
+    "several_default_edges": (
+        "Decision {value!r} has more than one default connection.",
+        "条件分支 {value!r} 有多条默认连线。",
+    ),
+    "default_not_on_decision": (
+        "Only connections leaving a decision can be the default.",
+        "只有从条件分支出发的连线才能设为默认。",
+    ),
+    "missing_condition": (
+        "A connection leaving a decision needs a condition or must be the default.",
+        "从条件分支出发的连线需要条件，或设为默认。",
+    ),
+    "loop_without_wait": (
+        "Steps {value} form a loop with no waiting step, which would run forever.",
+        "节点 {value} 构成不含等待环节的循环，会无限运行。",
+    ),
+    "expression_syntax": (
+        "Expression does not compile: {detail} (line {line}, column {column}).",
+        "表达式无法编译：{detail}（第 {line} 行，第 {column} 列）。",
+    ),
+    "expression_forbidden": ("Expression not allowed: {detail}", "表达式不被允许：{detail}"),
+    "unknown_name": (
+        "Unknown name {value!r}; use record, vars or a helper such as {expected}.",
+        "未知名称 {value!r}；请使用 record、vars 或辅助函数（如 {expected}）。",
+    ),
+    "unknown_record_field": (
+        "Form {form!r} has no field {value!r}.",
+        "表单 {form!r} 没有字段 {value!r}。",
+    ),
+    "unknown_form": ("There is no form {value!r}.", "表单 {value!r} 不存在。"),
+    "unknown_role": ("There is no role {value!r}.", "角色 {value!r} 不存在。"),
+    "select_without_options": (
+        "A select field needs at least one option.",
+        "选择字段至少需要一个选项。",
+    ),
+    "duplicate_option": ("Option {value!r} is listed twice.", "选项 {value!r} 重复。"),
+    "min_above_max": (
+        "min ({value}) is above max ({limit}).",
+        "最小值（{value}）大于最大值（{limit}）。",
+    ),
+    "bad_pattern": ("Not a valid regular expression: {detail}", "不是有效的正则表达式：{detail}"),
+    "computed_without_expression": (
+        "A computed field needs an expression.",
+        "计算字段需要表达式。",
+    ),
+    "missing_setting": (
+        "{field} must be set when {condition}.",
+        "当 {condition} 时必须设置 {field}。",
+    ),
+    "duplicate_role": ("Role {value!r} appears twice.", "角色 {value!r} 重复出现。"),
+    "unknown_parameter": (
+        "Template parameter {value!r} is not declared.",
+        "模板参数 {value!r} 未声明。",
+    ),
+}
+
+
+def escape_pointer(segment: str | int) -> str:
+    """RFC 6901: '~' becomes '~0' and '/' becomes '~1'."""
+    return str(segment).replace("~", "~0").replace("/", "~1")
+
+
+class _Missing(dict[str, Any]):
+    def __missing__(self, name: str) -> str:
+        return "{" + name + "}"
+
+
+def error(pointer: str, code: str, **params: Any) -> Error:
+    """An :class:`Error` for ``code``, its messages filled from ``params``."""
+    en, zh = MESSAGES[code]
+    values = _Missing(params)
+    return Error(
+        pointer=pointer,
+        code=code,
+        message={"en": en.format_map(values), "zh-CN": zh.format_map(values)},
+    )
