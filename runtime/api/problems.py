@@ -1,0 +1,134 @@
+"""Errors as application/problem+json, with the pointers of what is wrong.
+
+Every error response of the API has this one shape: ``status``, ``title``,
+``detail`` and, for invalid content, ``errors``: ``[{pointer, code, message}]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from builder.errors import Error, error
+from runtime.store.errors import StoreError
+
+__all__ = ["PROBLEM_JSON", "Problem", "ProblemBody", "exception_handlers"]
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("trellis.api")
+
+
+class ProblemBody(msgspec.Struct, omit_defaults=True):
+    """The body of every error response (RFC 9457)."""
+
+    status: int
+    title: str
+    detail: str = ""
+    type: str = "about:blank"
+    errors: list[Error] = msgspec.field(default_factory=list)
+
+
+class Problem(HTTPException):
+    """An HTTP error with a title and, optionally, pointed errors."""
+
+    def __init__(
+        self,
+        status_code: int,
+        detail: str,
+        *,
+        title: str | None = None,
+        errors: list[Error] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(status_code=status_code, detail=detail, headers=headers)
+        self.title = title
+        self.errors = errors or []
+
+
+TITLES = {
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Request body too large",
+    415: "Unsupported media type",
+    422: "Invalid content",
+    429: "Too many requests",
+    500: "Internal server error",
+}
+
+
+def _render(
+    status: int, detail: str, errors: list[Error], headers: Any = None, title: str | None = None
+) -> Response[bytes]:
+    body = ProblemBody(
+        status=status, title=title or TITLES.get(status, "Error"), detail=detail, errors=errors
+    )
+    return Response(
+        content=msgspec.json.encode(body),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+_KEY = re.compile(r"[.\[]?([^.\[\]]+)\]?")
+
+
+def _pointer(key: str | None) -> str:
+    """Litestar reports msgspec paths like ``levels[0].role``; make a JSON pointer."""
+    if not key:
+        return ""
+    return "".join("/" + part for part in _KEY.findall(key.removeprefix("$")))
+
+
+def _validation(exc: ValidationException) -> tuple[int, list[Error]]:
+    """(status, errors): bad query, path or header parameters are a 400; an
+    invalid body is a 422; a body that is not JSON at all is a 400."""
+    errors: list[Error] = []
+    status = 422
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if not isinstance(item, dict):
+            continue
+        message = str(item.get("message", "invalid"))
+        source = getattr(item.get("source"), "value", item.get("source"))
+        if source and source != "body":
+            status = 400
+            errors.append(
+                error(
+                    f"/{item.get('key', '')}",
+                    "invalid",
+                    detail=f"{source} parameter {item.get('key')!r}: {message}",
+                )
+            )
+        else:
+            errors.append(error(_pointer(item.get("key")), "invalid", detail=message))
+    if not errors or "malformed" in exc.detail.lower():
+        status = 400
+    return status, errors
+
+
+def _handle(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    if isinstance(exc, StoreError):
+        return _render(exc.status, exc.detail, exc.errors)
+    if isinstance(exc, Problem):
+        return _render(exc.status_code, exc.detail, exc.errors, exc.headers, exc.title)
+    if isinstance(exc, ValidationException):
+        status, errors = _validation(exc)
+        return _render(status, exc.detail, errors)
+    if isinstance(exc, HTTPException):
+        return _render(exc.status_code, exc.detail, [], exc.headers)
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return _render(HTTP_500_INTERNAL_SERVER_ERROR, "The server failed; the error is logged.", [])
+
+
+exception_handlers: dict[type[Exception] | int, Any] = {Exception: _handle}
