@@ -3,6 +3,8 @@ error points at what is wrong."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -323,3 +325,11 @@ def test_plain_string_title_of_version_1_is_upgraded() -> None:
     assert checked.errors == []
     assert checked.document is not None
     assert checked.document["title"] == {"en": "Discount approval"}
+
+
+def test_template_library_is_valid() -> None:
+    folder = Path(__file__).parent.parent / "templates"
+    templates = sorted(folder.glob("*.template.json"))
+    assert templates
+    for path in templates:
+        assert validate(json.loads(path.read_text(encoding="utf-8"))) == [], path.name
