@@ -141,6 +141,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "当 {condition} 时必须设置 {field}。",
     ),
     "duplicate_role": ("Role {value!r} appears twice.", "角色 {value!r} 重复出现。"),
+    "no_draft": ("{kind} {value!r} has no draft.", "{kind} {value!r} 没有草稿。"),
+    "listed_twice": ("{kind} {value!r} is listed twice.", "{kind} {value!r} 重复列出。"),
     "unknown_parameter": (
         "Template parameter {value!r} is not declared.",
         "模板参数 {value!r} 未声明。",

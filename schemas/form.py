@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import msgspec
 
 from schemas.base import DocumentBase, Expression, Label, Part
 
 __all__ = ["FIELD_TYPES", "Field", "FieldKey", "Form", "Option"]
-
-FIELD_TYPES = (
-    "text",
-    "long_text",
-    "number",
-    "money",
-    "percent",
-    "date",
-    "datetime",
-    "select",
-    "multi_select",
-    "user",
-    "team",
-    "region",
-    "phone",
-    "email",
-    "url",
-    "file",
-    "computed",
-)
 
 FieldType = Literal[
     "text",
@@ -49,6 +29,9 @@ FieldType = Literal[
     "file",
     "computed",
 ]
+
+# Derived from the Literal so that there is one list of field types.
+FIELD_TYPES: tuple[str, ...] = get_args(FieldType)
 
 FieldKey = Annotated[
     str,

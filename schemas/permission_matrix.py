@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import msgspec
 
@@ -11,11 +11,10 @@ from schemas.form import FieldKey
 
 __all__ = ["ACTIONS", "FormRule", "PermissionMatrix", "RoleRule"]
 
-ACTIONS = ("start", "decide", "publish", "roll_back", "run_sandbox", "export")
-
 Access = Literal["hidden", "read", "write"]
 RowScope = Literal["own", "team", "region", "all"]
 Action = Literal["start", "decide", "publish", "roll_back", "run_sandbox", "export"]
+ACTIONS: tuple[str, ...] = get_args(Action)
 RoleName = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_-]{0,62}$")]
 
 

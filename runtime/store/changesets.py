@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from builder import Error, check
 from builder.checks.form import form_fields
+from builder.errors import error
 from runtime.store import audit
 from runtime.store.documents import publish, references, require_document
 from runtime.store.errors import ConflictError, InvalidError, NotFoundError
@@ -32,27 +33,9 @@ def create_changeset(
             select(Document).where(Document.kind == kind, Document.key == key)
         ).scalar_one_or_none()
         if document is None or session.get(Draft, document.id) is None:
-            errors.append(
-                Error(
-                    pointer=f"/items/{i}",
-                    code="no_draft",
-                    message={
-                        "en": f"{kind} {key!r} has no draft.",
-                        "zh-CN": f"{kind} {key!r} 没有草稿。",
-                    },
-                )
-            )
+            errors.append(error(f"/items/{i}", "no_draft", kind=kind, value=key))
         elif document in documents:
-            errors.append(
-                Error(
-                    pointer=f"/items/{i}",
-                    code="duplicate_id",
-                    message={
-                        "en": f"{kind} {key!r} is listed twice.",
-                        "zh-CN": f"{kind} {key!r} 重复列出。",
-                    },
-                )
-            )
+            errors.append(error(f"/items/{i}", "listed_twice", kind=kind, value=key))
         else:
             documents.append(document)
     if errors:
@@ -118,16 +101,7 @@ def publish_changeset(
     for i, document in enumerate(documents):
         draft = drafts[document.id]
         if draft is None:
-            errors.append(
-                Error(
-                    pointer=f"/items/{i}",
-                    code="no_draft",
-                    message={
-                        "en": f"{document.kind} {document.key!r} has no draft.",
-                        "zh-CN": f"{document.kind} {document.key!r} 没有草稿。",
-                    },
-                )
-            )
+            errors.append(error(f"/items/{i}", "no_draft", kind=document.kind, value=document.key))
             continue
         for e in check(draft.content, refs, kind=document.kind, key=document.key).errors:
             errors.append(
