@@ -26,7 +26,8 @@ run: install
 	@echo "Trellis API on http://$(HOST):$(PORT)/api/v1  (OpenAPI: http://$(HOST):$(PORT)/api/v1/schema)"
 	$(BIN)/trellis serve --host $(HOST) --port $(PORT)
 
-test: install
+# Lint and types first: a red style check is cheaper than a red suite.
+test: install lint typecheck
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: install
