@@ -141,6 +141,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "当 {condition} 时必须设置 {field}。",
     ),
     "duplicate_role": ("Role {value!r} appears twice.", "角色 {value!r} 重复出现。"),
+    "nul_character": (
+        "Text may not contain the NUL character (\\u0000).",
+        "文本不能包含 NUL 字符（\\u0000）。",
+    ),
     "no_draft": ("{kind} {value!r} has no draft.", "{kind} {value!r} 没有草稿。"),
     "listed_twice": ("{kind} {value!r} is listed twice.", "{kind} {value!r} 重复列出。"),
     "unknown_parameter": (

@@ -12,7 +12,7 @@ from builder.checks.form import check_form
 from builder.checks.permission_matrix import check_permission_matrix
 from builder.checks.template import check_template
 from builder.checks.workflow import check_workflow
-from builder.errors import Error, error
+from builder.errors import Error, error, escape_pointer
 from builder.references import References
 from builder.schema import schema_errors
 from schemas import KINDS, MigrationError, migrate
@@ -57,6 +57,9 @@ def check(
         )
     if kind is not None and actual_kind != kind:
         return Checked(None, [error("/kind", "kind_mismatch", value=actual_kind, expected=kind)])
+    nul = _nul_characters(document)
+    if nul:
+        return Checked(None, nul)
     try:
         upgraded = migrate(document)
     except MigrationError as exc:
@@ -93,6 +96,24 @@ def _bundled(document: Any, refs: References, kind: str) -> list[Error]:
     except MigrationError:
         return []
     return _semantic(kind, upgraded, refs)
+
+
+def _nul_characters(value: Any, pointer: str = "") -> list[Error]:
+    """NUL cannot be stored (PostgreSQL refuses it in JSON) nor shown; a
+    document holding one is not readable as a document at all."""
+    if isinstance(value, str):
+        return [error(pointer, "nul_character")] if "\x00" in value else []
+    found: list[Error] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            at = f"{pointer}/{escape_pointer(key)}"
+            if "\x00" in key:
+                found.append(error(at, "nul_character"))
+            found += _nul_characters(item, at)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _nul_characters(item, f"{pointer}/{index}")
+    return found
 
 
 def _unique(errors: list[Error]) -> list[Error]:

@@ -333,3 +333,15 @@ def test_template_library_is_valid() -> None:
     assert templates
     for path in templates:
         assert validate(json.loads(path.read_text(encoding="utf-8"))) == [], path.name
+
+
+def test_nul_characters_are_refused_with_their_pointer() -> None:
+    doc = api_example()
+    doc["nodes"][1]["label"] = {"en": "bad\x00label"}
+    doc["edges"][0]["x\x00"] = 1
+    checked = check(doc, DEAL)
+    assert checked.document is None
+    assert {(e.pointer, e.code) for e in checked.errors} == {
+        ("/nodes/1/label/en", "nul_character"),
+        ("/edges/0/x\x00", "nul_character"),
+    }

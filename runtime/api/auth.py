@@ -34,9 +34,10 @@ from sqlalchemy.orm import Session
 
 from builder.errors import error
 from runtime.api.deps import CurrentUser
-from runtime.api.pagination import Limit, decode_cursor, encode_cursor
+from runtime.api.pagination import IdCursor, Limit, decode_cursor, encode_cursor
+from runtime.api.params import NO_NUL, PathId
 from runtime.api.permissions import may
-from runtime.api.problems import PROBLEM_JSON, Problem, ProblemBody
+from runtime.api.problems import Problem, problem_responses
 from runtime.clock import Clock
 from runtime.config import Settings
 from runtime.store import audit
@@ -110,8 +111,8 @@ class UserOut(msgspec.Struct):
 
 
 class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
-    username: Annotated[str, msgspec.Meta(min_length=1, max_length=150)]
-    password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+    username: Annotated[str, msgspec.Meta(min_length=1, max_length=150, pattern=NO_NUL)]
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024, pattern=NO_NUL)]
 
 
 class LoginOut(msgspec.Struct):
@@ -137,7 +138,7 @@ class TokenPage(msgspec.Struct):
 
 
 class TokenIn(msgspec.Struct, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=NO_NUL)]
     expires_in_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = None
 
 
@@ -150,20 +151,6 @@ class TokenCreated(msgspec.Struct):
     created_at: datetime
     expires_at: datetime | None
     token: str
-
-
-def _problem(description: str) -> ResponseSpec:
-    return ResponseSpec(
-        data_container=ProblemBody,
-        description=description,
-        media_type=PROBLEM_JSON,
-        generate_examples=False,
-    )
-
-
-_UNAUTHORIZED = {401: _problem("No valid session or token")}
-# Unsafe methods: a cookie session must also send X-CSRF-Token.
-_UNSAFE = {**_UNAUTHORIZED, 403: _problem("CSRF token missing or wrong (cookie sessions)")}
 
 
 def _unauthorized(detail: str) -> Problem:
@@ -363,10 +350,7 @@ class AuthController(Controller):
                 documentation_only=True,
             ),
         ],
-        responses={
-            401: _problem("Wrong username or password"),
-            429: _problem("Too many failed logins; see Retry-After"),
-        },
+        responses=problem_responses(401, 413, 422, 429, public=True),
     )
     def login(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginIn], clock: ClockDep
@@ -448,7 +432,10 @@ class AuthController(Controller):
         status_code=204,
         sync_to_thread=True,
         summary="End the session and clear the cookies",
-        responses=_UNSAFE,
+        responses={
+            **problem_responses(),
+            204: ResponseSpec(data_container=None, description="Logged out; cookies cleared"),
+        },
     )
     def logout(
         self, request: Request[CurrentUser, AuthInfo, Any], db: DbDep, clock: ClockDep
@@ -461,7 +448,11 @@ class AuthController(Controller):
 
 
 @get(
-    "/me", sync_to_thread=False, tags=["auth"], summary="The current user", responses=_UNAUTHORIZED
+    "/me",
+    sync_to_thread=False,
+    tags=["auth"],
+    summary="The current user",
+    responses=problem_responses(),
 )
 def me(request: Request[CurrentUser, AuthInfo, Any]) -> UserOut:
     return _user_out(request.user)
@@ -481,7 +472,7 @@ class TokenController(Controller):
         "/",
         sync_to_thread=True,
         summary="List my API tokens (never their secrets)",
-        responses=_UNAUTHORIZED,
+        responses=problem_responses(),
     )
     def list_tokens(
         self,
@@ -490,13 +481,7 @@ class TokenController(Controller):
         limit: Limit = 50,
         cursor: FromQuery[str | None] = None,
     ) -> TokenPage:
-        position = decode_cursor(cursor)
-        if position is not None and (type(position) is not int or position < 1):
-            raise Problem(
-                400,
-                "The cursor is not one this API handed out.",
-                errors=[error("/cursor", "invalid", detail="unknown cursor")],
-            )
+        position = decode_cursor(cursor, IdCursor)
         rows = list_tokens(db, request.user.id, limit=limit + 1, before_id=position)
         next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
         return TokenPage(items=[_token_out(row) for row in rows[:limit]], next_cursor=next_cursor)
@@ -506,7 +491,7 @@ class TokenController(Controller):
         status_code=201,
         sync_to_thread=True,
         summary="Create an API token; its secret is shown only in this response",
-        responses={**_UNSAFE, 422: _problem("Invalid name or expiry")},
+        responses=problem_responses(413, 422),
     )
     def create(
         self,
@@ -556,12 +541,12 @@ class TokenController(Controller):
         status_code=204,
         sync_to_thread=True,
         summary="Revoke an API token (admins: anyone's)",
-        responses={**_UNSAFE, 404: _problem("No such token of yours")},
+        responses=problem_responses(404),
     )
     def revoke(
         self,
         request: Request[CurrentUser, AuthInfo, Any],
-        token_id: FromPath[int],
+        token_id: FromPath[PathId],
         db: DbDep,
         clock: ClockDep,
     ) -> None:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
 from runtime.api.deps import DB, ClockDep
+from runtime.api.params import Kind, LongText, PathId, ShortText
+from runtime.api.problems import problem_responses
 from runtime.store import changesets as store
 from runtime.store.models import ChangeSet
 
 __all__ = ["ChangeSetController"]
-
-Kind = Literal["workflow", "form", "permission_matrix", "template"]
 
 
 class ItemIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -24,12 +24,12 @@ class ItemIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ChangeSetIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    title: ShortText
     items: Annotated[list[ItemIn], msgspec.Meta(min_length=1, max_length=100)]
 
 
 class PublishChangeSetIn(msgspec.Struct, forbid_unknown_fields=True):
-    message: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    message: LongText = ""
 
 
 class ItemOut(msgspec.Struct):
@@ -71,6 +71,7 @@ class ChangeSetController(Controller):
         opt={"action": "changesets.edit"},
         sync_to_thread=True,
         summary="Group drafts of several documents to publish together",
+        responses=problem_responses(413, 422),
     )
     def create(
         self, data: JSONBody[ChangeSetIn], request: Request[Any, Any, Any], db: DB, clock: ClockDep
@@ -89,8 +90,9 @@ class ChangeSetController(Controller):
         opt={"action": "documents.read"},
         sync_to_thread=True,
         summary="A change set and what it published",
+        responses=problem_responses(404),
     )
-    def read(self, changeset_id: FromPath[int], db: DB) -> ChangeSetOut:
+    def read(self, changeset_id: FromPath[PathId], db: DB) -> ChangeSetOut:
         changeset, members = store.get_changeset(db, changeset_id)
         return _out(
             changeset,
@@ -111,10 +113,11 @@ class ChangeSetController(Controller):
         status_code=200,
         sync_to_thread=True,
         summary="Publish every draft of the set, or none",
+        responses=problem_responses(404, 409, 413, 422),
     )
     def publish(
         self,
-        changeset_id: FromPath[int],
+        changeset_id: FromPath[PathId],
         request: Request[Any, Any, Any],
         db: DB,
         clock: ClockDep,

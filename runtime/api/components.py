@@ -9,6 +9,7 @@ from litestar import Controller, get
 
 from builder.schema import schemas
 from components.catalogue import CATALOGUE
+from runtime.api.problems import problem_responses
 
 __all__ = ["ComponentController", "ComponentOut"]
 
@@ -45,7 +46,10 @@ class ComponentController(Controller):
     tags = ["components"]
     opt = {"action": "documents.read"}
 
-    @get(summary="The node types: palette, labels and config schemas")
+    @get(
+        summary="The node types: palette, labels and config schemas",
+        responses=problem_responses(),
+    )
     async def list_components(self) -> ComponentList:
         return ComponentList(
             items=[

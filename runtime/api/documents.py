@@ -4,18 +4,35 @@ diff and active pointers per variant."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
 
-from builder import Error, check
-from builder.diff import Change, diff
+from builder import check
+from builder.diff import diff
 from runtime.api.deps import DB, ClockDep
-from runtime.api.pagination import Limit, decode_cursor, encode_cursor
-from runtime.api.problems import Problem
+from runtime.api.document_bodies import (
+    ActivateIn,
+    ActiveOut,
+    DiffOut,
+    DocumentPage,
+    DocumentSummary,
+    DraftOut,
+    DraftState,
+    Move,
+    Pointer,
+    PublishIn,
+    SaveResult,
+    ValidationResult,
+    VersionOut,
+    VersionPage,
+    VersionSummary,
+)
+from runtime.api.pagination import IdCursor, KeyCursor, Limit, decode_cursor, encode_cursor
+from runtime.api.params import MAX_INT, IfMatch, Kind, PathId
+from runtime.api.problems import Problem, problem_responses
 from runtime.store import documents as store
 from runtime.store.models import Activation, ActiveVersion, Version
 from schemas import KEY_PATTERN, KINDS
@@ -24,135 +41,32 @@ __all__ = ["DocumentController", "ValidateController"]
 
 _KEY = re.compile(KEY_PATTERN)
 
-
-class ValidationResult(msgspec.Struct):
-    valid: bool
-    errors: list[Error]
-
-
-class DraftState(msgspec.Struct):
-    revision: int
-    errors: int
-    updated_at: datetime
-    updated_by: str
-
-
-class DocumentSummary(msgspec.Struct):
-    kind: str
-    key: str
-    title: dict[str, str] | None
-    draft: DraftState | None
-    latest_version: int | None
-    active: dict[str, int]
-    created_at: datetime
-
-
-class DocumentPage(msgspec.Struct):
-    items: list[DocumentSummary]
-    next_cursor: str | None
-
-
-class DraftOut(msgspec.Struct):
-    kind: str
-    key: str
-    revision: int
-    valid: bool
-    errors: list[Error]
-    content: dict[str, Any]
-    updated_at: datetime
-    updated_by: str
-
-
-class SaveResult(msgspec.Struct):
-    revision: int
-    valid: bool
-    errors: list[Error]
-
-
-class PublishIn(msgspec.Struct, forbid_unknown_fields=True):
-    message: Annotated[str, msgspec.Meta(max_length=2000)] = ""
-    revision: Annotated[int, msgspec.Meta(ge=1)] | None = None
-
-
-class VersionSummary(msgspec.Struct):
-    version: int
-    hash: str
-    author: str
-    published_at: datetime
-    message: str
-
-
-class VersionOut(msgspec.Struct):
-    version: int
-    hash: str
-    author: str
-    published_at: datetime
-    message: str
-    content: dict[str, Any]
-
-
-class VersionPage(msgspec.Struct):
-    items: list[VersionSummary]
-    next_cursor: str | None
-
-
-class DiffOut(msgspec.Struct):
-    from_: str = msgspec.field(name="from")
-    to: str
-    logic_changes: int
-    layout_changes: int
-    changes: list[Change]
-
-
-class ActivateIn(msgspec.Struct, forbid_unknown_fields=True):
-    version: Annotated[int, msgspec.Meta(ge=1)]
-    reason: Annotated[str, msgspec.Meta(max_length=2000)] = ""
-
-
-class Pointer(msgspec.Struct):
-    version: int
-    updated_at: datetime
-    updated_by: str
-
-
-class Move(msgspec.Struct):
-    variant: str
-    action: str
-    from_version: int | None
-    to_version: int
-    actor: str
-    at: datetime
-    reason: str
-
-
-class ActiveOut(msgspec.Struct):
-    kind: str
-    key: str
-    variants: dict[str, Pointer]
-    history: list[Move]
-
-
 Variant = Annotated[
     str,
     PathParameter(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="e.g. default, east, south"),
 ]
+# A version number (bounded like every id) or "draft".
+VERSION_REF = r"^([1-9][0-9]{0,8}|draft)$"
+VersionRef = Annotated[
+    str, QueryParameter(pattern=VERSION_REF, description="version number or 'draft'")
+]
 
 
 def _address(kind: str, key: str) -> None:
+    """404 for an address no document can have."""
     if kind not in KINDS:
         raise Problem(404, f"Unknown document kind {kind!r}; expected one of {', '.join(KINDS)}.")
     if not _KEY.match(key):
         raise Problem(404, f"{key!r} is not a document key ({KEY_PATTERN}).")
 
 
-def _if_match(request: Request[Any, Any, Any]) -> int | None:
+def _revision(if_match: str | None) -> int | None:
     """The revision named by If-Match (``"3"``, ``W/"3"`` or ``3``), if any."""
-    raw = request.headers.get("if-match")
-    if raw is None or raw.strip() == "*":
+    if if_match is None or if_match.strip() == "*":
         return None
-    value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
-        raise Problem(412, f'If-Match must be a draft revision such as "3", not {raw!r}.')
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit() or not 0 <= int(value) <= MAX_INT:
+        raise Problem(412, f'If-Match must be a draft revision such as "3", not {if_match!r}.')
     return int(value)
 
 
@@ -193,6 +107,7 @@ class ValidateController(Controller):
         status_code=200,
         sync_to_thread=True,
         summary="Validate a document without storing it",
+        responses=problem_responses(413),
     )
     def validate_document(self, data: JSONBody[Any], db: DB) -> ValidationResult:
         checked = check(data, store.references(db, drafts=True))
@@ -204,22 +119,20 @@ class DocumentController(Controller):
     tags = ["documents"]
     opt = {"action": "documents.read"}
 
-    @get(sync_to_thread=True, summary="List documents with draft state and active versions")
+    @get(
+        sync_to_thread=True,
+        summary="List documents with draft state and active versions",
+        responses=problem_responses(),
+    )
     def list_documents(
         self,
         db: DB,
-        kind: Annotated[str | None, QueryParameter(description="workflow, form, ...")] = None,
+        kind: FromQuery[Kind | None] = None,
         limit: Limit = 50,
         cursor: FromQuery[str | None] = None,
     ) -> DocumentPage:
-        if kind is not None and kind not in KINDS:
-            raise Problem(422, f"Unknown kind {kind!r}; expected one of {', '.join(KINDS)}.")
-        after = decode_cursor(cursor)
-        if after is not None and not (isinstance(after, list) and len(after) == 2):
-            raise Problem(400, "The cursor is not one this API handed out.")
-        rows = store.list_documents(
-            db, kind, limit=limit + 1, after=tuple(after) if after else None
-        )
+        after = decode_cursor(cursor, KeyCursor)
+        rows = store.list_documents(db, kind, limit=limit + 1, after=after)
         items = [
             DocumentSummary(
                 kind=row["document"].kind,
@@ -242,7 +155,12 @@ class DocumentController(Controller):
         next_cursor = encode_cursor([items[-1].kind, items[-1].key]) if len(rows) > limit else None
         return DocumentPage(items=items, next_cursor=next_cursor)
 
-    @get("/{kind:str}/{key:str}/draft", sync_to_thread=True, summary="The draft")
+    @get(
+        "/{kind:str}/{key:str}/draft",
+        sync_to_thread=True,
+        summary="The draft, its revision (also as ETag) and its errors",
+        responses=problem_responses(404),
+    )
     def get_draft(self, kind: FromPath[str], key: FromPath[str], db: DB) -> Response[DraftOut]:
         _address(kind, key)
         _, draft = store.get_draft(db, kind, key)
@@ -264,7 +182,10 @@ class DocumentController(Controller):
         opt={"action": "documents.edit"},
         sync_to_thread=True,
         summary="Save the draft, even with errors; If-Match guards against lost updates",
-        responses={},
+        responses={
+            **problem_responses(404, 409, 412, 413, 422),
+            201: ResponseSpec(SaveResult, description="A new document was created"),
+        },
     )
     def put_draft(
         self,
@@ -274,10 +195,10 @@ class DocumentController(Controller):
         request: Request[Any, Any, Any],
         db: DB,
         clock: ClockDep,
+        if_match: IfMatch = None,
     ) -> Response[SaveResult]:
-        if kind not in KINDS:
-            raise Problem(404, f"Unknown document kind {kind!r}.")
-        expected = _if_match(request)
+        _address(kind, key)
+        expected = _revision(if_match)
         created = store.find_document(db, kind, key) is None
         saved = store.save_draft(
             db,
@@ -299,6 +220,7 @@ class DocumentController(Controller):
         opt={"action": "documents.edit"},
         sync_to_thread=True,
         summary="Discard the draft",
+        responses=problem_responses(404, 409, 412),
     )
     def delete_draft(
         self,
@@ -307,13 +229,14 @@ class DocumentController(Controller):
         request: Request[Any, Any, Any],
         db: DB,
         clock: ClockDep,
+        if_match: IfMatch = None,
     ) -> None:
         _address(kind, key)
         store.delete_draft(
             db,
             kind,
             key,
-            expected_revision=_if_match(request),
+            expected_revision=_revision(if_match),
             actor=request.user.username,
             now=clock.now(),
         )
@@ -323,6 +246,10 @@ class DocumentController(Controller):
         opt={"action": "documents.publish"},
         sync_to_thread=True,
         summary="Publish the draft as a new immutable version",
+        responses={
+            **problem_responses(404, 409, 413, 422),
+            200: ResponseSpec(VersionOut, description="Identical to the latest version: no-op"),
+        },
     )
     def publish(
         self,
@@ -350,6 +277,7 @@ class DocumentController(Controller):
         "/{kind:str}/{key:str}/versions",
         sync_to_thread=True,
         summary="Published versions, newest first",
+        responses=problem_responses(404),
     )
     def list_versions(
         self,
@@ -360,9 +288,7 @@ class DocumentController(Controller):
         cursor: FromQuery[str | None] = None,
     ) -> VersionPage:
         _address(kind, key)
-        after = decode_cursor(cursor)
-        if after is not None and not isinstance(after, int):
-            raise Problem(400, "The cursor is not one this API handed out.")
+        after = decode_cursor(cursor, IdCursor)
         rows = store.list_versions(db, kind, key, limit=limit + 1, after=after)
         items = [
             VersionSummary(v.version, v.hash, v.author, v.published_at, v.message)
@@ -377,9 +303,10 @@ class DocumentController(Controller):
         "/{kind:str}/{key:str}/versions/{number:int}",
         sync_to_thread=True,
         summary="One immutable version with its content",
+        responses=problem_responses(404),
     )
     def get_version(
-        self, kind: FromPath[str], key: FromPath[str], number: FromPath[int], db: DB
+        self, kind: FromPath[str], key: FromPath[str], number: FromPath[PathId], db: DB
     ) -> VersionOut:
         _address(kind, key)
         return _version_out(store.get_version(db, kind, key, number))
@@ -388,6 +315,7 @@ class DocumentController(Controller):
         "/{kind:str}/{key:str}/diff",
         sync_to_thread=True,
         summary="Structural changes between two versions, or a version and the draft",
+        responses=problem_responses(404),
     )
     def diff_versions(
         self,
@@ -397,13 +325,10 @@ class DocumentController(Controller):
         from_: Annotated[
             str,
             QueryParameter(
-                name="from", pattern=r"^([0-9]+|draft)$", description="version number or 'draft'"
+                name="from", pattern=VERSION_REF, description="version number or 'draft'"
             ),
         ],
-        to: Annotated[
-            str,
-            QueryParameter(pattern=r"^([0-9]+|draft)$", description="version number or 'draft'"),
-        ] = "draft",
+        to: VersionRef = "draft",
     ) -> DiffOut:
         _address(kind, key)
 
@@ -426,6 +351,7 @@ class DocumentController(Controller):
         "/{kind:str}/{key:str}/active",
         sync_to_thread=True,
         summary="Active version per variant, with the history of moves",
+        responses=problem_responses(404),
     )
     def get_active(self, kind: FromPath[str], key: FromPath[str], db: DB) -> ActiveOut:
         _address(kind, key)
@@ -437,6 +363,7 @@ class DocumentController(Controller):
         opt={"action": "documents.activate"},
         sync_to_thread=True,
         summary="Activate a version for a variant, or roll back",
+        responses=problem_responses(404, 413, 422),
     )
     def put_active(
         self,

@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 from litestar import Response, get
 from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy import text
 
 __all__ = ["health"]
@@ -17,7 +18,13 @@ class Health(msgspec.Struct):
     database: str
 
 
-@get("/health", sync_to_thread=True, tags=["system"], summary="Liveness and database check")
+@get(
+    "/health",
+    sync_to_thread=True,
+    tags=["system"],
+    summary="Liveness and database check",
+    responses={503: ResponseSpec(Health, description="The database is unreachable")},
+)
 def health(state: State) -> Response[Health]:
     try:
         with state.read_sessions() as session:

@@ -13,12 +13,21 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import DataError
 
 from builder.errors import Error, error
 from runtime.store.errors import StoreError
 
-__all__ = ["PROBLEM_JSON", "Problem", "ProblemBody", "exception_handlers"]
+__all__ = [
+    "PROBLEM_JSON",
+    "Problem",
+    "ProblemBody",
+    "exception_handlers",
+    "problem_response",
+    "problem_responses",
+]
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("trellis.api")
@@ -65,6 +74,37 @@ TITLES = {
     429: "Too many requests",
     500: "Internal server error",
 }
+
+
+def problem_response(description: str) -> ResponseSpec:
+    """An error response in the OpenAPI document: problem+json, ProblemBody."""
+    return ResponseSpec(
+        data_container=ProblemBody,
+        description=description,
+        media_type=PROBLEM_JSON,
+        generate_examples=False,
+    )
+
+
+# What each status means on this API; handlers list the ones they can answer.
+MEANINGS = {
+    400: "Malformed JSON, or a bad parameter, header or cursor",
+    401: "No valid session or token",
+    403: "The role may not do this, or the CSRF header is missing (cookie sessions)",
+    404: "No such document, version or resource",
+    409: "Stale revision or a concurrent change; nothing was written",
+    412: "If-Match is not a revision",
+    413: "Request body too large",
+    422: "Invalid content; errors point at what is wrong",
+    429: "Too many attempts; see Retry-After",
+}
+
+
+def problem_responses(*statuses: int, public: bool = False) -> dict[int, ResponseSpec]:
+    """The documented error responses of a handler: 400, and for handlers
+    behind authentication 401 and 403, plus ``statuses``."""
+    codes = {400, *statuses} if public else {400, 401, 403, *statuses}
+    return {code: problem_response(MEANINGS[code]) for code in sorted(codes)}
 
 
 def _render(
@@ -127,6 +167,9 @@ def _handle(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
         return _render(status, exc.detail, errors)
     if isinstance(exc, HTTPException):
         return _render(exc.status_code, exc.detail, [], exc.headers)
+    if isinstance(exc, DataError):
+        # Input checks should stop these first; never answer 500 for bad input.
+        return _render(400, "A value does not fit the database (too large or not storable).", [])
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return _render(HTTP_500_INTERNAL_SERVER_ERROR, "The server failed; the error is logged.", [])
 

@@ -1,0 +1,38 @@
+"""Typed request values shared by the controllers.
+
+Integers are bounded to what both databases store (PostgreSQL ``integer``),
+and text refuses NUL, which PostgreSQL cannot store: bad input is a 400/422
+naming the field, never a 500 from the database."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from litestar.params import HeaderParameter, PathParameter
+
+__all__ = ["MAX_INT", "NO_NUL", "BodyId", "IfMatch", "Kind", "LongText", "PathId", "ShortText"]
+
+MAX_INT = 2**31 - 1
+
+Kind = Literal["workflow", "form", "permission_matrix", "template"]
+
+PathId = Annotated[int, PathParameter(ge=1, le=MAX_INT)]
+BodyId = Annotated[int, msgspec.Meta(ge=1, le=MAX_INT)]
+
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        required=False,
+        description='The draft revision this change is based on, e.g. "3"; '
+        "a stale one is 409 and changes nothing.",
+    ),
+]
+
+
+NO_NUL = r"^[^\x00]*$"
+# A message or reason typed by a person.
+LongText = Annotated[str, msgspec.Meta(max_length=2000, pattern=NO_NUL)]
+# A title or name.
+ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
