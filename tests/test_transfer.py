@@ -621,7 +621,7 @@ def test_a_failed_export_leaves_the_earlier_one_untouched(
             raise OSError("disk full")
         return pretty_json(value)
 
-    monkeypatch.setattr(transfer, "pretty_json", failing)
+    monkeypatch.setattr(transfer.export, "pretty_json", failing)
     with pytest.raises(OSError, match="disk full"):
         export(factory, directory)
     assert files(directory) == before
