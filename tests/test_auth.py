@@ -925,3 +925,16 @@ def test_parallel_guesses_cannot_pass_the_limit(
         codes = list(pool.map(guess, range(16)))
     assert codes.count(401) == settings.login_max_failures
     assert codes.count(429) == 16 - settings.login_max_failures
+
+
+def test_language_preference_is_stored_per_user(
+    as_role: Callable[[str], TestClient[Any]],
+) -> None:
+    client = as_role("viewer")
+    assert client.get("/api/v1/me").json()["language"] == "en"
+    changed = client.patch("/api/v1/me", json={"language": "zh-CN"})
+    assert changed.status_code == 200 and changed.json()["language"] == "zh-CN"
+    assert client.get("/api/v1/me").json()["language"] == "zh-CN"
+    refused = client.patch("/api/v1/me", json={"language": "klingon"})
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")

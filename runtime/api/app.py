@@ -9,7 +9,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from runtime.api.auth import AuthController, TokenController, auth_middleware, me
+from runtime.api.auth import AuthController, TokenController, auth_middleware, me, update_me
 from runtime.api.changesets import ChangeSetController
 from runtime.api.components import ComponentController
 from runtime.api.deps import provide_clock, provide_db
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health,
             AuthController,
             me,
+            update_me,
             TokenController,
             ComponentController,
             ValidateController,

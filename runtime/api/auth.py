@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 import anyio.to_thread
 import msgspec
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, State
 from litestar.di import NamedDependency
@@ -64,7 +64,7 @@ from runtime.store.users import (
     touch_token,
 )
 
-__all__ = ["AuthController", "TokenController", "auth_middleware", "me"]
+__all__ = ["AuthController", "TokenController", "auth_middleware", "me", "update_me"]
 
 log = logging.getLogger("trellis.auth")
 
@@ -456,6 +456,27 @@ class AuthController(Controller):
 )
 def me(request: Request[CurrentUser, AuthInfo, Any]) -> UserOut:
     return _user_out(request.user)
+
+
+class PreferencesIn(msgspec.Struct, forbid_unknown_fields=True):
+    language: Literal["en", "zh-CN"]
+
+
+@patch(
+    "/me",
+    sync_to_thread=True,
+    tags=["auth"],
+    summary="Change the current user's preferences (the studio's language)",
+    responses=problem_responses(413),
+)
+def update_me(
+    request: Request[CurrentUser, AuthInfo, Any], data: JSONBody[PreferencesIn], db: DbDep
+) -> UserOut:
+    user = db.get(User, request.user.id)
+    if user is None:  # deleted while the session lived
+        raise _unauthorized("The user no longer exists.")
+    user.language = data.language
+    return _user_out(user)
 
 
 # -- API tokens ------------------------------------------------------------------
