@@ -75,7 +75,7 @@ HYPOTHESIS = hypothesis.settings(
 # Seeded documents, for {kind}/{key}.
 DOCUMENTS = (("workflow", "discount-approval"), ("form", "deal"))
 # Reads first, deletions last, so that data survives for the operations that need it.
-METHOD_ORDER = {"GET": 0, "PUT": 1, "POST": 2, "DELETE": 3}
+METHOD_ORDER = {"GET": 0, "PUT": 1, "PATCH": 1, "POST": 2, "DELETE": 3}
 
 
 @dataclass
