@@ -447,3 +447,18 @@ def test_values_the_database_cannot_hold_are_4xx_not_500(admin: Client) -> None:
 def test_put_to_an_impossible_key_is_404_and_stores_nothing(admin: Client) -> None:
     problem(admin.put("/api/v1/documents/form/Bad_Key/draft", json=deal_form()), 404)
     assert admin.get("/api/v1/documents").json()["items"] == []
+
+
+def test_unknown_body_fields_are_pointed_at(admin: Client) -> None:
+    body = problem(admin.patch("/api/v1/me", json={"colour": "red"}), 422)
+    assert [(e["pointer"], e["code"]) for e in body["errors"]] == [("/colour", "unknown_field")]
+    body = problem(
+        admin.post(
+            "/api/v1/changesets",
+            json={"title": "x", "items": [{"kind": "form", "key": "ab", "extra": 1}]},
+        ),
+        422,
+    )
+    assert [(e["pointer"], e["code"]) for e in body["errors"]] == [
+        ("/items/0/extra", "unknown_field")
+    ]

@@ -467,7 +467,7 @@ class PreferencesIn(msgspec.Struct, forbid_unknown_fields=True):
     sync_to_thread=True,
     tags=["auth"],
     summary="Change the current user's preferences (the studio's language)",
-    responses=problem_responses(413),
+    responses=problem_responses(413, 422),
 )
 def update_me(
     request: Request[CurrentUser, AuthInfo, Any], data: JSONBody[PreferencesIn], db: DbDep

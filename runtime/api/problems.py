@@ -17,7 +17,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import DataError
 
-from builder.errors import Error, error
+from builder.errors import Error, error, escape_pointer
 from runtime.store.errors import StoreError
 
 __all__ = [
@@ -121,6 +121,7 @@ def _render(
     )
 
 
+_UNKNOWN_FIELD = re.compile(r"unknown field `(.*)`")
 _KEY = re.compile(r"[.\[]?([^.\[\]]+)\]?")
 
 
@@ -151,7 +152,21 @@ def _validation(exc: ValidationException) -> tuple[int, list[Error]]:
                 )
             )
         else:
-            errors.append(error(_pointer(item.get("key")), "invalid", detail=message))
+            # Litestar names the body itself "data"; msgspec names an unknown
+            # field only in its message, so point at the field, not its parent.
+            key = item.get("key")
+            at = "" if key == "data" else _pointer(key)
+            unknown = _UNKNOWN_FIELD.search(message)
+            if unknown:
+                errors.append(
+                    error(
+                        f"{at}/{escape_pointer(unknown.group(1))}",
+                        "unknown_field",
+                        field=unknown.group(1),
+                    )
+                )
+            else:
+                errors.append(error(at, "invalid", detail=message))
     if not errors or "malformed" in exc.detail.lower():
         status = 400
     return status, errors
