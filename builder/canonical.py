@@ -9,11 +9,11 @@ Numbers: JSON has one number type, but Python (and msgspec) tell ``1`` from
 ``1.0``. The canvas (JavaScript) writes ``120`` for a position a Struct
 round-trip writes as ``120.0``; without care the same workflow would hash two
 ways and "publish identical content" would create a new version. So an
-integer-valued float whose magnitude is below 2**53 (where every integer is an
-exact float, JavaScript's safe range) is written as an integer. Beyond that a
-float stays a float: turning ``1e300`` into a 301-digit integer would only
-move the ambiguity. NaN and infinity are not JSON and are refused rather than
-silently written as ``null``.
+integer-valued float is written as an integer, whatever its size:
+PostgreSQL's JSONB gives ``1e20`` back as ``100000000000000000000``, so only
+this rule hashes the same content the same on SQLite and PostgreSQL. NaN and
+infinity are not JSON and are refused rather than silently written as
+``null``.
 """
 
 from __future__ import annotations
@@ -26,12 +26,10 @@ import msgspec
 
 __all__ = ["canonical_json", "content_hash", "normalise", "pretty_json"]
 
-_EXACT = 2**53
-
 
 def normalise(value: Any) -> Any:
     """``value`` as plain JSON data: Structs and tuples become dicts and lists,
-    integer-valued floats in the safe range become ints (see the module
+    integer-valued floats become ints (see the module
     docstring for why). Raises ``ValueError`` for NaN or infinity."""
     return _normalise(msgspec.to_builtins(value))
 
@@ -40,7 +38,7 @@ def _normalise(value: Any) -> Any:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"{value!r} is not a JSON number")
-        if value.is_integer() and abs(value) < _EXACT:
+        if value.is_integer():
             return int(value)
         return value
     if isinstance(value, dict):

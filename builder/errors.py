@@ -145,6 +145,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Text may not contain the NUL character (\\u0000).",
         "文本不能包含 NUL 字符（\\u0000）。",
     ),
+    "too_deep": (
+        "Nested more than {limit} levels deep.",
+        "嵌套超过 {limit} 层。",
+    ),
     "no_draft": ("{kind} {value!r} has no draft.", "{kind} {value!r} 没有草稿。"),
     "listed_twice": ("{kind} {value!r} is listed twice.", "{kind} {value!r} 重复列出。"),
     "unknown_parameter": (

@@ -98,15 +98,14 @@ def check_expression(
 ) -> list[Error]:
     """Errors of ``source`` as an expression, each pointing at ``pointer``."""
     try:
-        _compile(source)
+        compiled = _compile(source)
     except ExpressionError as exc:
         return [Error(pointer=pointer, code=e.code, message=e.message) for e in exc.errors]
     if record_fields is None:
         return []
-    tree = ast.parse(source, mode="eval")
     return [
         error(pointer, "unknown_record_field", value=name, form=form)
-        for name in sorted(_record_fields(tree) - set(record_fields))
+        for name in sorted(compiled.record_fields - set(record_fields))
     ]
 
 
@@ -117,10 +116,17 @@ def compile_expression(source: str) -> CompiledExpression:
 
 @lru_cache(maxsize=4096)
 def _compile(source: str) -> CompiledExpression:
+    # Like eval(), ignore surrounding blanks; columns still count from the
+    # start of what the person typed.
+    text = source.strip()
+    lead = len(source) - len(source.lstrip())
     try:
-        tree = ast.parse(source.strip(), mode="eval")
+        tree = ast.parse(text, mode="eval")
+        result = compile_restricted_eval(text)
     except SyntaxError as exc:
+        first_line = exc.lineno in (None, 1)
         # offset 0 means "at the end of the text" (e.g. "a >").
+        column = exc.offset or len(text.splitlines()[-1] if text else "") + 1
         raise ExpressionError(
             [
                 error(
@@ -128,11 +134,15 @@ def _compile(source: str) -> CompiledExpression:
                     "expression_syntax",
                     detail=exc.msg,
                     line=exc.lineno or 1,
-                    column=exc.offset or len(source.strip().splitlines()[-1]) + 1,
+                    column=column + lead if first_line else column,
                 )
             ]
         ) from None
-    result = compile_restricted_eval(source.strip())
+    except (RecursionError, MemoryError, OverflowError, ValueError) as exc:
+        # Deeply nested or enormous expressions are refused, never a crash.
+        raise ExpressionError(
+            [error("", "expression_forbidden", detail=f"too complex ({type(exc).__name__})")]
+        ) from None
     if result.errors or result.code is None:
         raise ExpressionError(
             [error("", "expression_forbidden", detail=msg) for msg in result.errors]

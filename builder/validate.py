@@ -57,9 +57,9 @@ def check(
         )
     if kind is not None and actual_kind != kind:
         return Checked(None, [error("/kind", "kind_mismatch", value=actual_kind, expected=kind)])
-    nul = _nul_characters(document)
-    if nul:
-        return Checked(None, nul)
+    unreadable = _unreadable(document)
+    if unreadable:
+        return Checked(None, unreadable)
     try:
         upgraded = migrate(document)
     except MigrationError as exc:
@@ -98,22 +98,33 @@ def _bundled(document: Any, refs: References, kind: str) -> list[Error]:
     return _semantic(kind, upgraded, refs)
 
 
-def _nul_characters(value: Any, pointer: str = "") -> list[Error]:
-    """NUL cannot be stored (PostgreSQL refuses it in JSON) nor shown; a
-    document holding one is not readable as a document at all."""
-    if isinstance(value, str):
-        return [error(pointer, "nul_character")] if "\x00" in value else []
+MAX_DEPTH = 64
+
+
+def _unreadable(document: Any) -> list[Error]:
+    """What makes a value unusable as a document whatever its kind: NUL
+    characters (PostgreSQL cannot store them, nobody can see them) and nesting
+    deeper than :data:`MAX_DEPTH` (no real document comes close; recursive
+    code further on must never meet one). Iterative on purpose."""
     found: list[Error] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            at = f"{pointer}/{escape_pointer(key)}"
-            if "\x00" in key:
-                found.append(error(at, "nul_character"))
-            found += _nul_characters(item, at)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _nul_characters(item, f"{pointer}/{index}")
-    return found
+    stack: list[tuple[Any, str, int]] = [(document, "", 0)]
+    while stack:
+        value, pointer, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            found.append(error(pointer, "too_deep", limit=MAX_DEPTH))
+            continue
+        if isinstance(value, str):
+            if "\x00" in value:
+                found.append(error(pointer, "nul_character"))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                at = f"{pointer}/{escape_pointer(key)}"
+                if "\x00" in key:
+                    found.append(error(at, "nul_character"))
+                stack.append((item, at, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(value))
+    return sorted(found, key=lambda e: e.pointer)
 
 
 def _unique(errors: list[Error]) -> list[Error]:

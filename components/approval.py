@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
-from components.component import Component, ConfigBase, Text
+from components.component import Component, ConfigBase, Issue, Text
 from components.parts import RoleName, Sla, UserName
 from schemas.base import Expression
 
@@ -35,6 +35,25 @@ class ApprovalConfig(ConfigBase):
     lock: Expression | None = None
 
 
+APPROVERS = ("role", "min_rank", "manager_chain", "users")
+
+
+def check(config: dict[str, Any]) -> list[Issue]:
+    """Each level must say who approves."""
+    levels = config.get("levels")
+    if not isinstance(levels, list):
+        return []
+    return [
+        Issue(
+            f"/levels/{i}",
+            "missing_setting",
+            {"field": " or ".join(APPROVERS), "condition": "a level is defined"},
+        )
+        for i, level in enumerate(levels)
+        if isinstance(level, dict) and not any(level.get(name) for name in APPROVERS)
+    ]
+
+
 COMPONENT = Component(
     type="approval",
     category="human",
@@ -47,7 +66,6 @@ COMPONENT = Component(
     config=ApprovalConfig,
     outputs=("approved", "rejected"),
     keywords=("approve", "sign-off", "discount"),
-    expressions=("/amount", "/lock"),
-    references=(("/levels/*/role", "role"),),
     is_wait=True,
+    check=check,
 )

@@ -4,12 +4,13 @@ schema, labels, checks and behaviour all derive."""
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import msgspec
 
-__all__ = ["Category", "Component", "ConfigBase", "Text"]
+__all__ = ["Category", "Component", "ConfigBase", "Issue", "Text", "required_when"]
 
 Category = Literal["flow", "human", "logic", "automation", "integration"]
 
@@ -17,6 +18,23 @@ Category = Literal["flow", "human", "logic", "automation", "integration"]
 class ConfigBase(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
     """Base of every component config: unknown settings are errors, defaults
     stay out of stored documents."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem a component's own check found: a pointer relative to the
+    node's config, an error code of the builder's catalogue and its values."""
+
+    pointer: str
+    code: str
+    params: dict[str, Any]
+
+
+def required_when(config: dict[str, Any], field: str, condition: str, at: str = "") -> list[Issue]:
+    """An Issue when ``field`` is missing or empty in ``config``."""
+    if config.get(field) in (None, "", []):
+        return [Issue(f"{at}/{field}", "missing_setting", {"field": field, "condition": condition})]
+    return []
 
 
 @dataclass(frozen=True)
@@ -35,12 +53,12 @@ class Component:
     """A registered node type.
 
     ``outputs`` are the named ports an edge can leave from; the first is the
-    port of an edge that names none. ``expressions`` lists the JSON pointers
-    (relative to the node's config, ``*`` for every list item) whose strings
-    are restricted-Python expressions, so the builder can compile them without
-    knowing the component. ``references`` does the same for values naming a
-    form (``form``) or a role (``role``). ``behaviour`` is the engine's entry
-    point for this type; the engine fills it in.
+    port of an edge that names none. Where the config holds expressions, forms
+    or roles is not listed here: the builder reads it from the config schema
+    (``x-trellis-widget``), so it cannot fall out of step with the Struct.
+    ``check`` reports what the schema cannot say (a setting required only
+    when another has some value). ``behaviour`` is the engine's entry point
+    for this type; the engine fills it in.
     """
 
     type: str
@@ -52,8 +70,7 @@ class Component:
     inputs: int = 1
     outputs: tuple[str, ...] = ("out",)
     keywords: tuple[str, ...] = ()
-    expressions: tuple[str, ...] = ()
-    references: tuple[tuple[str, Literal["form", "role"]], ...] = ()
+    check: Callable[[dict[str, Any]], list[Issue]] | None = field(default=None, compare=False)
     is_start: bool = False
     is_end: bool = False
     is_wait: bool = False

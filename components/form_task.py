@@ -5,16 +5,16 @@ from __future__ import annotations
 import msgspec
 
 from components.component import Component, ConfigBase, Text
-from components.parts import Assignee, Sla
-from schemas.base import Expression, Key
+from components.parts import Assignee, FormKey, Sla
+from schemas.base import Expression
 from schemas.form import FieldKey
 
 __all__ = ["COMPONENT", "FormTaskConfig"]
 
 
 class FormTaskConfig(ConfigBase):
-    form: Key
-    assignee: Assignee = msgspec.field(default_factory=Assignee)
+    form: FormKey
+    assignee: Assignee
     fields: list[FieldKey] = msgspec.field(default_factory=list)
     sla: Sla | None = None
     lock: Expression | None = None
@@ -30,7 +30,5 @@ COMPONENT = Component(
     icon="clipboard",
     config=FormTaskConfig,
     keywords=("task", "form", "human", "input"),
-    expressions=("/assignee/expression", "/lock"),
-    references=(("/form", "form"), ("/assignee/role", "role")),
     is_wait=True,
 )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
-from components.component import Component, ConfigBase, Text
+from components.component import Component, ConfigBase, Issue, Text, required_when
 
 __all__ = ["COMPONENT", "JoinConfig"]
 
@@ -14,6 +14,12 @@ __all__ = ["COMPONENT", "JoinConfig"]
 class JoinConfig(ConfigBase):
     mode: Literal["all", "any", "n_of_m"] = "all"
     n: Annotated[int, msgspec.Meta(ge=1, description="For mode n_of_m.")] | None = None
+
+
+def check(config: dict[str, Any]) -> list[Issue]:
+    if config.get("mode") == "n_of_m":
+        return required_when(config, "n", "mode is n_of_m")
+    return []
 
 
 COMPONENT = Component(
@@ -27,4 +33,5 @@ COMPONENT = Component(
     config=JoinConfig,
     inputs=-1,
     keywords=("merge", "synchronise", "and"),
+    check=check,
 )

@@ -32,5 +32,4 @@ COMPONENT = Component(
     icon="bell",
     config=NotifyConfig,
     keywords=("message", "email", "wecom", "dingtalk", "sms", "cc"),
-    references=(("/to/*/role", "role"),),
 )

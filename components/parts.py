@@ -7,9 +7,19 @@ from typing import Annotated, Literal
 import msgspec
 
 from components.component import ConfigBase
-from schemas.base import Duration, Expression
+from schemas.base import KEY_PATTERN, Duration, Expression
 
-__all__ = ["Assignee", "Escalation", "RoleName", "Sla", "UserName"]
+__all__ = ["Assignee", "Escalation", "FormKey", "RoleName", "Sla", "UserName"]
+
+FormKey = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=KEY_PATTERN,
+        title="Form",
+        description="Key of a form document.",
+        extra_json_schema={"x-trellis-widget": "form"},
+    ),
+]
 
 RoleName = Annotated[
     str,
@@ -28,7 +38,8 @@ UserName = Annotated[
 
 
 class Assignee(ConfigBase):
-    """Who must do a task. Exactly the field that matches ``by`` is used."""
+    """Who must do a task. The field that matches ``by`` is used (and
+    required: the builder checks every Assignee, wherever it sits)."""
 
     by: Literal["user", "role", "role_in_region", "manager_of_previous", "expression"] = "role"
     user: UserName | None = None

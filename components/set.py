@@ -37,5 +37,4 @@ COMPONENT = Component(
     icon="edit",
     config=SetConfig,
     keywords=("assign", "variable", "compute"),
-    expressions=("/assignments/*/expression",),
 )

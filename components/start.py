@@ -36,6 +36,5 @@ COMPONENT = Component(
     config=StartConfig,
     inputs=0,
     keywords=("trigger", "begin"),
-    expressions=("/condition",),
     is_start=True,
 )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
-from components.component import Component, ConfigBase, Text
+from components.component import Component, ConfigBase, Issue, Text, required_when
 from schemas.base import Duration, Expression
 
 __all__ = ["COMPONENT", "WaitConfig"]
@@ -18,6 +18,12 @@ class WaitConfig(ConfigBase):
     date: Expression | None = None
     event: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_.-]{0,62}$")] | None = None
     timeout: Duration | None = None
+
+
+def check(config: dict[str, Any]) -> list[Issue]:
+    until = config.get("until", "duration")
+    field = {"duration": "duration", "date": "date", "event": "event"}.get(until)
+    return required_when(config, field, f"waiting until {until}") if field else []
 
 
 COMPONENT = Component(
@@ -32,6 +38,6 @@ COMPONENT = Component(
     config=WaitConfig,
     outputs=("out", "timeout"),
     keywords=("timer", "delay", "event", "signal"),
-    expressions=("/date",),
     is_wait=True,
+    check=check,
 )

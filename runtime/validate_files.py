@@ -15,15 +15,28 @@ from builder.checks.form import form_fields
 __all__ = ["validate_files"]
 
 
+def _refuse_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity; JSON (and the API) does not.
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def _load(path: Path) -> tuple[Any, str | None]:
     try:
-        return json.loads(path.read_text(encoding="utf-8")), None
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None, "file not found"
+    except IsADirectoryError:
+        return None, "is a folder, not a file"
     except UnicodeDecodeError as exc:
         return None, f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+    except OSError as exc:
+        return None, f"cannot be read: {exc.strerror}"
+    try:
+        return json.loads(text, parse_constant=_refuse_constant), None
     except json.JSONDecodeError as exc:
         return None, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+    except (ValueError, RecursionError) as exc:
+        return None, f"not valid JSON: {exc}"
 
 
 def validate_files(paths: list[Path]) -> int:

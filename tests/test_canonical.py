@@ -109,7 +109,9 @@ def test_integer_valued_floats_hash_like_integers() -> None:
     # The canvas writes 120 where a Struct round-trip writes 120.0.
     assert canonical_json({"x": 120.0, "y": -0.0}) == b'{"x":120,"y":0}'
     assert content_hash({"x": 120.0}) == content_hash({"x": 120})
-    assert canonical_json({"x": 0.5, "big": 1e300}) == b'{"big":1e300,"x":0.5}'
+    assert canonical_json({"x": 0.5}) == b'{"x":0.5}'
+    # JSONB gives 1e20 back as an integer: both must hash alike.
+    assert content_hash({"x": 1e20}) == content_hash({"x": 100000000000000000000})
     assert content_hash({"flag": True}) != content_hash({"flag": 1})
 
 

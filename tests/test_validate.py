@@ -345,3 +345,65 @@ def test_nul_characters_are_refused_with_their_pointer() -> None:
         ("/nodes/1/label/en", "nul_character"),
         ("/edges/0/x\x00", "nul_character"),
     }
+
+
+def test_leading_blanks_in_expressions_are_fine_and_columns_count_them() -> None:
+    doc = api_example()
+    doc["edges"][1]["condition"] = "  record['discount'] > 0.1"
+    assert codes(doc, DEAL) == set()
+    doc["edges"][1]["condition"] = "  record['discount'] >"
+    [problem] = [e for e in validate(doc, DEAL) if e.code == "expression_syntax"]
+    assert "column 23" in problem.message["en"]
+
+
+def test_absurd_input_is_an_error_not_a_crash() -> None:
+    doc = api_example()
+    doc["edges"][1]["condition"] = "-" * 2000 + "1"
+    assert ("/edges/1/condition", "expression_forbidden") in codes(doc, DEAL)
+    form = deal_form()
+    form["fields"][0]["pattern"] = "a{4294967296}"
+    assert ("/fields/0/pattern", "bad_pattern") in codes(form)
+    deep: dict[str, Any] = {}
+    doc = api_example()
+    doc["nodes"][0]["config"] = deep
+    for _ in range(100):
+        deep["x"] = {}
+        deep = deep["x"]
+    assert {code for _, code in codes(doc)} == {"too_deep"}
+
+
+def test_trailing_newline_in_a_key_or_id_is_invalid() -> None:
+    doc = api_example()
+    doc["key"] = "discount-approval\n"
+    assert ("/key", "invalid") in codes(doc, DEAL) or ("/key", "pattern_mismatch") in codes(
+        doc, DEAL
+    )
+
+
+def test_blank_condition_on_a_decision_is_missing() -> None:
+    doc = api_example()
+    doc["edges"][1]["condition"] = "   "
+    assert ("/edges/1", "missing_condition") in codes(doc, DEAL)
+
+
+def test_expressions_and_assignees_are_found_wherever_they_sit() -> None:
+    doc = demo("lead-follow-up.workflow.json")
+    contact = doc["nodes"][1]["config"]
+    contact["sla"]["on_timeout"][0]["cc"][0] = {"by": "expression", "expression": "1 +"}
+    contact["sla"]["on_timeout"][0]["to"] = {"by": "role_in_region"}
+    doc["nodes"][2]["config"]["to"] = [{"by": "user"}]
+    found = codes(doc)
+    assert ("/nodes/1/config/sla/on_timeout/0/cc/0/expression", "expression_syntax") in found
+    assert ("/nodes/1/config/sla/on_timeout/0/to/role", "missing_setting") in found
+    assert ("/nodes/2/config/to/0/user", "missing_setting") in found
+
+
+def test_settings_required_by_other_settings() -> None:
+    doc = api_example()
+    doc["nodes"][2]["config"] = {"levels": [{"role": "manager"}, {"mode": "all"}]}
+    doc["nodes"].append({"id": "pause", "type": "wait", "config": {"until": "event"}})
+    doc["nodes"].append({"id": "gather", "type": "join", "config": {"mode": "n_of_m"}})
+    found = codes(doc, DEAL)
+    assert ("/nodes/2/config/levels/1", "missing_setting") in found
+    assert ("/nodes/4/config/event", "missing_setting") in found
+    assert ("/nodes/5/config/n", "missing_setting") in found

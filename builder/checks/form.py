@@ -52,7 +52,7 @@ def check_form(document: dict[str, Any], refs: References) -> list[Error]:
         if pattern is not None:
             try:
                 re.compile(pattern)
-            except re.error as exc:
+            except (re.error, OverflowError, RecursionError, ValueError) as exc:
                 errors.append(error(f"{at}/pattern", "bad_pattern", detail=str(exc)))
         expression = text(field.get("expression"))
         if kind == "computed" and not expression:

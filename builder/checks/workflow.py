@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from builder.checks.locations import locations
 from builder.checks.walk import items, resolve, text
 from builder.errors import Error, error
 from builder.expressions import check_expression
@@ -141,7 +142,7 @@ def _edges(
         errors += [
             error(f"/edges/{i}", "missing_condition")
             for i, edge in leaving
-            if edge.get("default") is not True and not text(edge.get("condition"))
+            if edge.get("default") is not True and not (text(edge.get("condition")) or "").strip()
         ]
     for node_id, component in component_of.items():
         if component.branches_by_condition and not any(
@@ -151,31 +152,63 @@ def _edges(
     return graph, errors, broken
 
 
+ASSIGNEE_FIELDS = {
+    "user": "user",
+    "role": "role",
+    "role_in_region": "role",
+    "expression": "expression",
+}
+
+
 def _node_configs(
     nodes: list[tuple[int, dict[str, Any]]],
     refs: References,
     fields: list[str] | None,
     document: dict[str, Any],
 ) -> list[Error]:
+    """Expressions compile, named forms and roles exist, every assignee says
+    who, and each component's own check holds."""
     errors: list[Error] = []
     form = text(document.get("record_form")) or ""
     for i, node in nodes:
         component = CATALOGUE.get(str(node.get("type")))
-        config = node.get("config")
+        config = node.get("config", {})
         if component is None or not isinstance(config, dict):
             continue
         prefix = f"/nodes/{i}/config"
-        for pattern in component.expressions:
+        places = locations(component.type)
+        for pattern in places.get("expression", ()):
             for pointer, value in resolve(config, pattern, prefix):
                 if isinstance(value, str) and value.strip():
                     errors += check_expression(value, pointer, fields, form)
-        for pattern, what in component.references:
+        for what in ("form", "role"):
             known = refs.forms if what == "form" else refs.roles
             if known is None:
                 continue
+            for pattern in places.get(what, ()):
+                for pointer, value in resolve(config, pattern, prefix):
+                    if isinstance(value, str) and value not in known:
+                        errors.append(error(pointer, f"unknown_{what}", value=value))
+        for pattern in places.get("Assignee", ()):
             for pointer, value in resolve(config, pattern, prefix):
-                if isinstance(value, str) and value not in known:
-                    errors.append(error(pointer, f"unknown_{what}", value=value))
+                if not isinstance(value, dict):
+                    continue
+                by = value.get("by", "role")
+                needed = ASSIGNEE_FIELDS.get(by) if isinstance(by, str) else None
+                if needed and not value.get(needed):
+                    errors.append(
+                        error(
+                            f"{pointer}/{needed}",
+                            "missing_setting",
+                            field=needed,
+                            condition=f"assigning by {by}",
+                        )
+                    )
+        if component.check is not None:
+            errors += [
+                error(prefix + issue.pointer, issue.code, **issue.params)
+                for issue in component.check(config)
+            ]
     return errors
 
 
