@@ -185,3 +185,22 @@ def test_schemas_check_detects_drift(tmp_path: Path) -> None:
     (tmp_path / "form.schema.json").write_text("{}", encoding="utf-8")
     drift = run_cli("sqlite://", "schemas", "--check", "--out", str(tmp_path))
     assert drift.returncode == 1 and "form.schema.json" in drift.stdout
+
+
+def test_validate_refuses_nan_and_folders(tmp_path: Path) -> None:
+    nan = tmp_path / "nan.json"
+    nan.write_text(json.dumps(api_example()).replace('"x": 0', '"x": NaN', 1), encoding="utf-8")
+    result = run_cli("sqlite://", "validate", str(nan), str(tmp_path))
+    assert result.returncode == 1
+    assert f"{nan}: not valid JSON: NaN is not a JSON number" in result.stdout
+    assert f"{tmp_path}: is a folder, not a file" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_audit_verify_notices_the_newest_entries_deleted(database_url: str, engine: Engine) -> None:
+    _fill_audit(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_entries WHERE seq >= 4"))
+    result = run_cli(database_url, "audit", "verify")
+    assert result.returncode == 1
+    assert "entry 5: entries 4..5 at the end are missing" in result.stdout

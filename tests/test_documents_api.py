@@ -462,3 +462,47 @@ def test_unknown_body_fields_are_pointed_at(admin: Client) -> None:
     assert [(e["pointer"], e["code"]) for e in body["errors"]] == [
         ("/items/0/extra", "unknown_field")
     ]
+
+
+def test_deleting_a_draft_named_by_a_change_set(admin: Client) -> None:
+    admin.put(DRAFT, json=api_example())
+    created = admin.post(
+        "/api/v1/changesets",
+        json={"title": "t", "items": [{"kind": "workflow", "key": "discount-approval"}]},
+    ).json()
+    assert admin.delete(DRAFT).status_code == 204
+    assert admin.get(f"/api/v1/changesets/{created['id']}").status_code == 200
+    problem(admin.post(f"/api/v1/changesets/{created['id']}/publish", json={}), 422)
+
+
+def test_changeset_records_reused_versions(admin: Client) -> None:
+    publish_form(admin)  # deal v1, identical to its draft
+    admin.put(DRAFT, json=api_example())
+    created = admin.post(
+        "/api/v1/changesets",
+        json={
+            "title": "t",
+            "items": [
+                {"kind": "form", "key": "deal"},
+                {"kind": "workflow", "key": "discount-approval"},
+            ],
+        },
+    ).json()
+    admin.post(f"/api/v1/changesets/{created['id']}/publish", json={})
+    items = admin.get(f"/api/v1/changesets/{created['id']}").json()["items"]
+    assert [(i["key"], i["version"]) for i in items] == [("deal", 1), ("discount-approval", 1)]
+
+
+def test_newline_smuggled_into_key_or_variant_is_refused(admin: Client) -> None:
+    publish_form(admin)
+    doc = deal_form()
+    doc["key"] = "abc\n"
+    problem(admin.put("/api/v1/documents/form/abc%0A/draft", json=doc), 404)
+    problem(admin.put("/api/v1/documents/form/deal/active/east%0A", json={"version": 1}), 400)
+
+
+def test_leading_blank_condition_with_a_known_form(admin: Client) -> None:
+    publish_form(admin)
+    doc = api_example()
+    doc["edges"][1]["condition"] = " record['discount'] > 0.1"
+    assert admin.put(DRAFT, json=doc).json()["valid"] is True

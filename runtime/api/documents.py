@@ -41,9 +41,9 @@ __all__ = ["DocumentController", "ValidateController"]
 
 _KEY = re.compile(KEY_PATTERN)
 
+VARIANT_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 Variant = Annotated[
-    str,
-    PathParameter(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="e.g. default, east, south"),
+    str, PathParameter(pattern=VARIANT_PATTERN, description="e.g. default, east, south")
 ]
 # A version number (bounded like every id) or "draft".
 VERSION_REF = r"^([1-9][0-9]{0,8}|draft)$"
@@ -56,7 +56,7 @@ def _address(kind: str, key: str) -> None:
     """404 for an address no document can have."""
     if kind not in KINDS:
         raise Problem(404, f"Unknown document kind {kind!r}; expected one of {', '.join(KINDS)}.")
-    if not _KEY.match(key):
+    if not _KEY.fullmatch(key):
         raise Problem(404, f"{key!r} is not a document key ({KEY_PATTERN}).")
 
 
@@ -376,6 +376,9 @@ class DocumentController(Controller):
         clock: ClockDep,
     ) -> ActiveOut:
         _address(kind, key)
+        # fullmatch: Python's "$" would also accept a trailing newline.
+        if not re.fullmatch(VARIANT_PATTERN, variant):
+            raise Problem(400, f"{variant!r} is not a variant name ({VARIANT_PATTERN}).")
         store.activate(
             db,
             kind,

@@ -15,7 +15,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from builder.errors import Error, error, escape_pointer
 from runtime.store.errors import StoreError
@@ -172,6 +172,15 @@ def _validation(exc: ValidationException) -> tuple[int, list[Error]]:
     return status, errors
 
 
+# PostgreSQL: deadlock, serialization failure, lock not available; SQLite: locked.
+_CONTENTION_CODES = {"40P01", "40001", "55P03"}
+
+
+def _is_contention(exc: OperationalError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code in _CONTENTION_CODES or "database is locked" in str(exc.orig)
+
+
 def _handle(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     if isinstance(exc, StoreError):
         return _render(exc.status, exc.detail, exc.errors)
@@ -182,6 +191,15 @@ def _handle(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
         return _render(status, exc.detail, errors)
     if isinstance(exc, HTTPException):
         return _render(exc.status_code, exc.detail, [], exc.headers)
+    if isinstance(exc, IntegrityError):
+        # Two requests raced for the same row; the loser changed nothing.
+        return _render(409, "A concurrent change got there first; nothing was written. Retry.", [])
+    if isinstance(exc, OperationalError) and _is_contention(exc):
+        return _render(
+            409, "The data is busy with a concurrent change; nothing was written. Retry.", []
+        )
+    if isinstance(exc, RecursionError):
+        return _render(400, "The request is nested too deeply.", [])
     if isinstance(exc, DataError):
         # Input checks should stop these first; never answer 500 for bad input.
         return _render(400, "A value does not fit the database (too large or not storable).", [])

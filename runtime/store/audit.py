@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from builder.canonical import canonical_json
 from runtime.store.db import xact_lock
-from runtime.store.models import AuditEntry
+from runtime.store.models import AuditEntry, AuditHead
 
 __all__ = ["GENESIS", "Breach", "append", "entry_hash", "verify"]
 
@@ -58,6 +58,10 @@ def append(
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry inside the caller's transaction."""
+    if at.tzinfo is None:
+        raise ValueError("audit times must be timezone-aware")
+    # Hashed as the database gives it back: UTC.
+    at = at.astimezone(UTC)
     xact_lock(session, "trellis.audit")
     last = session.execute(
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
@@ -76,6 +80,11 @@ def append(
         hash=entry_hash(seq, at, actor, action, subject, version, detail, prev),
     )
     session.add(entry)
+    head = session.get(AuditHead, 1)
+    if head is None:
+        session.add(AuditHead(id=1, seq=seq, hash=entry.hash))
+    else:
+        head.seq, head.hash = seq, entry.hash
     session.flush()
     return entry
 
@@ -117,4 +126,12 @@ def verify(session: Session) -> tuple[int, list[Breach]]:
             breaches.append(Breach(entry.seq, "content was changed after it was written"))
         expected_prev = entry.hash
         expected_seq = entry.seq + 1
+    head = session.get(AuditHead, 1)
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
+    if (head_seq, head_hash) != (expected_seq - 1, expected_prev):
+        if head_seq >= expected_seq:
+            problem = f"entries {expected_seq}..{head_seq} at the end are missing"
+        else:
+            problem = "the newest entry does not match the recorded head of the chain"
+        breaches.append(Breach(head_seq, problem))
     return count, breaches

@@ -16,7 +16,7 @@ from builder import Error, check
 from builder.checks.form import form_fields
 from builder.errors import error
 from runtime.store import audit
-from runtime.store.documents import publish, references, require_document
+from runtime.store.documents import publish, references
 from runtime.store.errors import ConflictError, InvalidError, NotFoundError
 from runtime.store.models import ChangeSet, ChangeSetItem, Document, Draft, Version
 
@@ -69,7 +69,8 @@ def get_changeset(
         select(Document, Version)
         .join(ChangeSetItem, ChangeSetItem.document_id == Document.id)
         .outerjoin(
-            Version, (Version.document_id == Document.id) & (Version.changeset_id == changeset.id)
+            Version,
+            (Version.document_id == Document.id) & (Version.version == ChangeSetItem.version),
         )
         .where(ChangeSetItem.changeset_id == changeset.id)
         .order_by(ChangeSetItem.position)
@@ -87,8 +88,27 @@ def publish_changeset(
         raise NotFoundError(f"There is no change set {changeset_id}.")
     if changeset.status != "open":
         raise ConflictError(f"Change set {changeset_id} is already {changeset.status}.")
-    _, members = get_changeset(session, changeset_id)
-    documents = [require_document(session, d.kind, d.key, lock=True) for d, _ in members]
+    items = (
+        session.execute(
+            select(ChangeSetItem)
+            .where(ChangeSetItem.changeset_id == changeset.id)
+            .order_by(ChangeSetItem.position)
+        )
+        .scalars()
+        .all()
+    )
+    # Lock every member in one statement, in id order, so two change sets
+    # sharing documents queue up instead of deadlocking.
+    locked = {
+        d.id: d
+        for d in session.execute(
+            select(Document)
+            .where(Document.id.in_([item.document_id for item in items]))
+            .order_by(Document.id)
+            .with_for_update()
+        ).scalars()
+    }
+    documents = [locked[item.document_id] for item in items]
     drafts = {d.id: session.get(Draft, d.id) for d in documents}
     refs = references(session, drafts=False).with_forms(
         {
@@ -113,7 +133,7 @@ def publish_changeset(
             errors,
         )
     published = []
-    for document in documents:
+    for item, document in zip(items, documents, strict=True):
         version, created = publish(
             session,
             document.kind,
@@ -125,6 +145,8 @@ def publish_changeset(
             refs=refs,
             changeset_id=changeset.id,
         )
+        # The resulting version, also when identical content reused an older one.
+        item.version = version.version
         published.append((document, version, created))
     changeset.status, changeset.published_at, changeset.published_by = "published", now, actor
     audit.append(

@@ -21,7 +21,14 @@ from builder.canonical import content_hash
 from builder.checks.form import form_fields
 from runtime.store import audit
 from runtime.store.errors import ConflictError, InvalidError, NotFoundError
-from runtime.store.models import Activation, ActiveVersion, Document, Draft, Version
+from runtime.store.models import (
+    Activation,
+    ActiveVersion,
+    ChangeSetItem,
+    Document,
+    Draft,
+    Version,
+)
 
 __all__ = [
     "DEFAULT_VARIANT",
@@ -125,7 +132,8 @@ def save_draft(
             "The body is not a " + kind + f" document with key {key!r}; nothing was saved.",
             checked.errors,
         )
-    document = find_document(session, kind, key)
+    # Locked so that concurrent saves and deletes of this key queue up.
+    document = find_document(session, kind, key, lock=True)
     if document is None:
         if expected_revision not in (None, 0):
             raise ConflictError(
@@ -155,7 +163,12 @@ def save_draft(
                 updated_by=actor,
             )
         )
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:
+            raise ConflictError(
+                f"The draft of {kind} {key!r} was created at the same time; reload it."
+            ) from None
     else:
         current = draft.revision
         if expected_revision is not None and expected_revision != current:
@@ -200,16 +213,34 @@ def delete_draft(
     actor: str,
     now: datetime,
 ) -> None:
-    document, draft = get_draft(session, kind, key)
+    document = require_document(session, kind, key, lock=True)
+    draft = session.get(Draft, document.id)
+    if draft is None:
+        raise NotFoundError(f"{kind} {key!r} has no draft.")
     if expected_revision is not None and expected_revision != draft.revision:
         raise ConflictError(
             f"The draft of {kind} {key!r} is at revision {draft.revision}, not {expected_revision}."
         )
-    session.execute(delete(Draft).where(Draft.document_id == document.id))
-    has_versions = session.execute(
-        select(Version.id).where(Version.document_id == document.id).limit(1)
-    ).first()
-    if not has_versions:
+    # Compare-and-set, like saves: a save that slipped in keeps its draft.
+    removed = session.execute(
+        delete(Draft)
+        .where(Draft.document_id == document.id, Draft.revision == draft.revision)
+        .execution_options(synchronize_session=False)
+    )
+    if removed.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConflictError(f"The draft of {kind} {key!r} changed meanwhile; reload it.")
+    session.expunge(draft)
+    # A document that was never published goes with its draft, unless a
+    # change set still names it.
+    in_use = (
+        session.execute(
+            select(Version.id).where(Version.document_id == document.id).limit(1)
+        ).first()
+        or session.execute(
+            select(ChangeSetItem.id).where(ChangeSetItem.document_id == document.id).limit(1)
+        ).first()
+    )
+    if not in_use:
         session.execute(delete(Document).where(Document.id == document.id))
     audit.append(
         session,

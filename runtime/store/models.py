@@ -24,6 +24,7 @@ __all__ = [
     "ActiveVersion",
     "ApiToken",
     "AuditEntry",
+    "AuditHead",
     "Base",
     "ChangeSet",
     "ChangeSetItem",
@@ -145,6 +146,9 @@ class ChangeSetItem(Base):
     changeset_id: Mapped[int] = mapped_column(ForeignKey("changesets.id", ondelete="CASCADE"))
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
     position: Mapped[int] = mapped_column(Integer)
+    # The version the member ended at when the set was published (possibly an
+    # older identical one, which then carries no changeset_id of its own).
+    version: Mapped[int | None] = mapped_column(Integer)
 
 
 class User(Base):
@@ -203,6 +207,17 @@ class LoginFailure(Base):
     username: Mapped[str] = mapped_column(String(150))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime]
+
+
+class AuditHead(Base):
+    """The newest audit entry, kept apart and updated with every append, so
+    that deleting the newest entries is detected too."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(80))
 
 
 class AuditEntry(Base):
