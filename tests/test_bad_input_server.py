@@ -53,7 +53,9 @@ def server(migrated_url: str, password_hash: str) -> Iterator[tuple[str, str]]:
 
 def client_for(base: str, username: str) -> httpx.Client:
     login = httpx.post(
-        f"{base}/api/v1/auth/login", json={"username": username, "password": PASSWORD}
+        f"{base}/api/v1/auth/login",
+        json={"username": username, "password": PASSWORD},
+        timeout=60,  # argon2 under a loaded CI machine
     )
     assert login.status_code == 200, login.text
     return httpx.Client(
@@ -205,7 +207,8 @@ def test_two_concurrent_publishes_make_one_version(
 ) -> None:
     admin.put("/documents/workflow/racing/draft", json=workflow("racing"))
     results: list[httpx.Response] = []
-    start = threading.Barrier(2)
+    # Timeouts everywhere: a thread that dies must fail the test, not hang it.
+    start = threading.Barrier(2, timeout=60)
 
     def publish() -> None:
         with client_for(server[1], "srv-admin") as own:
@@ -216,7 +219,8 @@ def test_two_concurrent_publishes_make_one_version(
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=120)
+    assert len(results) == 2, "a publishing thread failed; see its traceback above"
     assert sorted(r.status_code for r in results) in ([200, 201], [201, 409])
     assert count(server, Version, "racing") == 1
 
