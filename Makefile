@@ -5,29 +5,48 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# bun for Reflex (the studio), from the npm registry: Reflex's own download cannot work here.
+TOOLS  := .tools
+BUN    := $(TOOLS)/node_modules/.bin/bun
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+UI_PORT ?= 3000
 PYTEST_ARGS ?=
+# System packages (chromium, npm) as root, as in CI, or through sudo.
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT    := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: install run test lint format typecheck schemas bench clean
+.PHONY: install run test lint format typecheck schemas bench clean chromium
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Trellis needs Python 3.11 or newer (python3)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,studio]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+$(BUN):
+	@command -v npm >/dev/null 2>&1 || { $(APT) update -q && $(APT) install -y -q nodejs npm; }
+	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error bun@1
+	@touch $(BUN)
 
+install: $(STAMP) $(BUN)
+
+# The API on PORT and the studio on UI_PORT (Reflex production build: page and
+# websocket on one port); prints the address and the demo login; Ctrl+C stops both.
 run: install
 	$(BIN)/trellis db upgrade
 	$(BIN)/trellis demo
-	@echo "Trellis API on http://$(HOST):$(PORT)/api/v1  (OpenAPI: http://$(HOST):$(PORT)/api/v1/schema)"
-	$(BIN)/trellis serve --host $(HOST) --port $(PORT)
+	$(BIN)/python frontend/launch.py --host $(HOST) --api-port $(PORT) --ui-port $(UI_PORT)
+
+# The browser tests drive Debian's chromium (never `playwright install`).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		$(APT) update -q && $(APT) install -y -q chromium; }
 
 # Lint and types first: a red style check is cheaper than a red suite.
-test: install lint typecheck
+test: install chromium lint typecheck
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: install
@@ -49,4 +68,5 @@ bench: install
 	$(BIN)/python bench/publish_roundtrip.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis $(TOOLS) \
+		frontend/.web test-results

@@ -1,0 +1,230 @@
+"""The studio's only way to the Trellis API: HTTP through httpx.
+
+The studio never touches the database: it is a client of ``/api/v1`` like any
+script, so every permission is enforced in one place (the API). Every call
+takes the session token of the signed-in user and sends it as a bearer token.
+Failures become :class:`ApiError` carrying the problem+json body, so screens
+can show the server's own message and the pointed errors.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+__all__ = [
+    "API_URL",
+    "ApiError",
+    "Login",
+    "User",
+    "WorkflowSummary",
+    "document_exists",
+    "list_workflows",
+    "login",
+    "logout",
+    "me",
+    "save_new_draft",
+    "set_language",
+    "workflow_content",
+]
+
+API_URL = os.environ.get("TRELLIS_API_URL", "http://127.0.0.1:8000/api/v1").rstrip("/")
+TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+PAGE_SIZE = 500
+
+
+class ApiError(Exception):
+    """A failed call. ``status`` is 0 when the API could not be reached."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        errors: list[dict[str, Any]] | None = None,
+        title: str = "",
+    ) -> None:
+        super().__init__(f"{status} {detail}")
+        self.status = status
+        self.detail = detail
+        self.title = title
+        self.errors = errors or []
+
+    def messages(self, language: str) -> list[str]:
+        """The pointed errors in ``language`` (English when it has no translation)."""
+        out = []
+        for item in self.errors:
+            message = item.get("message") or {}
+            text = message.get(language) or message.get("en") or item.get("code", "")
+            pointer = item.get("pointer", "")
+            out.append(f"{pointer}: {text}" if pointer else text)
+        return out
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    display_name: str
+    role: str
+    language: str
+
+    @classmethod
+    def decode(cls, body: dict[str, Any]) -> User:
+        return cls(
+            username=str(body["username"]),
+            display_name=str(body.get("display_name") or body["username"]),
+            role=str(body["role"]),
+            language=str(body.get("language") or "en"),
+        )
+
+
+@dataclass(frozen=True)
+class Login:
+    token: str
+    user: User
+
+
+@dataclass(frozen=True)
+class WorkflowSummary:
+    """One line of ``GET /documents?kind=workflow``."""
+
+    key: str
+    title: dict[str, str]
+    has_draft: bool
+    draft_errors: int
+    updated_at: str
+    updated_by: str
+    latest_version: int | None
+    active: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def decode(cls, body: dict[str, Any]) -> WorkflowSummary:
+        draft = body.get("draft") or {}
+        return cls(
+            key=str(body["key"]),
+            title={str(k): str(v) for k, v in (body.get("title") or {}).items() if v},
+            has_draft=bool(draft),
+            draft_errors=int(draft.get("errors", 0)),
+            updated_at=str(draft.get("updated_at") or body.get("created_at") or ""),
+            updated_by=str(draft.get("updated_by", "")),
+            latest_version=body.get("latest_version"),
+            active={str(k): int(v) for k, v in (body.get("active") or {}).items()},
+        )
+
+
+def _problem(response: httpx.Response) -> ApiError:
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    return ApiError(
+        response.status_code,
+        str(body.get("detail") or body.get("title") or response.reason_phrase),
+        errors=[e for e in body.get("errors", []) if isinstance(e, dict)],
+        title=str(body.get("title", "")),
+    )
+
+
+async def _call(
+    method: str,
+    path: str,
+    token: str | None = None,
+    *,
+    json: Any = None,
+    params: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
+    sent = dict(headers or {})
+    if token:
+        sent["Authorization"] = f"Bearer {token}"
+    try:
+        async with httpx.AsyncClient(base_url=API_URL, timeout=TIMEOUT) as client:
+            response = await client.request(method, path, json=json, params=params, headers=sent)
+    except httpx.TransportError as exc:
+        raise ApiError(0, f"{API_URL} cannot be reached ({exc.__class__.__name__}).") from exc
+    if response.status_code >= 400:
+        raise _problem(response)
+    if response.status_code == 204 or not response.content:
+        return None
+    return response.json()
+
+
+def _document(key: str) -> str:
+    # A key the user typed goes into the path as one segment, whatever it holds (dots
+    # too, or "." and ".." would move up the path); the API answers 404 with the key
+    # rules for anything that is not a key.
+    return f"/documents/workflow/{quote(key, safe='').replace('.', '%2E')}"
+
+
+async def login(username: str, password: str) -> Login:
+    body = await _call("POST", "/auth/login", json={"username": username, "password": password})
+    return Login(token=str(body["token"]), user=User.decode(body["user"]))
+
+
+async def logout(token: str) -> None:
+    await _call("POST", "/auth/logout", token)
+
+
+async def me(token: str) -> User:
+    return User.decode(await _call("GET", "/me", token))
+
+
+async def set_language(token: str, language: str) -> User:
+    return User.decode(await _call("PATCH", "/me", token, json={"language": language}))
+
+
+async def list_workflows(token: str) -> list[WorkflowSummary]:
+    """Every workflow, following the pages."""
+    items: list[WorkflowSummary] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"kind": "workflow", "limit": PAGE_SIZE}
+        if cursor:
+            params["cursor"] = cursor
+        page = await _call("GET", "/documents", token, params=params)
+        items.extend(WorkflowSummary.decode(item) for item in page["items"])
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return items
+
+
+async def workflow_content(token: str, summary: WorkflowSummary) -> dict[str, Any]:
+    """The content to start from: the draft, or the newest version if there is no draft."""
+    if summary.has_draft:
+        body = await _call("GET", f"{_document(summary.key)}/draft", token)
+    elif summary.latest_version is not None:
+        body = await _call(
+            "GET", f"{_document(summary.key)}/versions/{summary.latest_version}", token
+        )
+    else:
+        raise ApiError(404, f"workflow {summary.key!r} has neither a draft nor a version.")
+    content: dict[str, Any] = body["content"]
+    return content
+
+
+async def document_exists(token: str, key: str) -> bool:
+    """Whether a workflow with this key exists (with or without a draft)."""
+    try:
+        await _call("GET", f"{_document(key)}/versions", token, params={"limit": 1})
+    except ApiError as exc:
+        if exc.status == 404:
+            return False
+        raise
+    return True
+
+
+async def save_new_draft(token: str, key: str, content: dict[str, Any]) -> bool:
+    """Store the first draft of a new workflow; True when it is valid.
+
+    ``If-Match: "0"`` makes the save conditional on there being no draft yet,
+    so two people creating the same key at once cannot overwrite each other
+    (the second gets a 409)."""
+    body = await _call(
+        "PUT", f"{_document(key)}/draft", token, json=content, headers={"If-Match": '"0"'}
+    )
+    return bool(body["valid"])

@@ -1,0 +1,23 @@
+"""The app: its pages, each behind the shared shell except the login."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from studio.login import LoginState, login_page
+from studio.session import HOME_ROUTE, LOGIN_ROUTE, SessionState
+from studio.shell import shell
+from studio.workflows import WorkflowsState, workflows_page
+
+TITLE = "Trellis Studio"
+
+app = rx.App(
+    head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
+)
+app.add_page(login_page, route=LOGIN_ROUTE, title=TITLE, on_load=LoginState.open)
+app.add_page(
+    lambda: shell(workflows_page()),
+    route=HOME_ROUTE,
+    title=TITLE,
+    on_load=[SessionState.require_login, WorkflowsState.load],
+)

@@ -1,0 +1,70 @@
+"""The workflow list: search, and creating a workflow blank or as a copy."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import create_workflow, row, sign_in
+from tests.browser.stack import Studio
+
+pytestmark = pytest.mark.browser
+
+
+def test_search_filters_by_key_and_title(page: Page, studio: Studio) -> None:
+    sign_in(page, "admin", studio.password)
+    search = page.locator("#workflow-search")
+    search.fill("quote")
+    expect(row(page, "quote-discount")).to_be_visible()
+    expect(row(page, "lead-follow-up")).to_have_count(0)
+    search.fill("ESCALATION")  # a word of the title, any case
+    expect(row(page, "lead-follow-up")).to_be_visible()
+    expect(row(page, "quote-discount")).to_have_count(0)
+    search.fill("no such workflow")
+    expect(page.locator("#workflows-empty")).to_have_text("No workflow matches the search.")
+    search.fill("")
+    expect(row(page, "quote-discount")).to_be_visible()
+    expect(row(page, "lead-follow-up")).to_be_visible()
+
+
+def test_create_a_blank_workflow(page: Page, studio: Studio) -> None:
+    sign_in(page, "editor", studio.password)
+    create_workflow(page, "blank-routing", title="Blank routing")
+    created = row(page, "blank-routing")
+    expect(created).to_contain_text("Blank routing")
+    expect(created).to_contain_text("Valid")
+    expect(created).to_contain_text("Not live")
+    expect(created).to_contain_text("by editor")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+
+
+def test_create_a_copy_of_an_existing_workflow(page: Page, studio: Studio) -> None:
+    sign_in(page, "editor", studio.password)
+    create_workflow(page, "lead-follow-up-east", copy_of="lead-follow-up")
+    copy = row(page, "lead-follow-up-east")
+    expect(copy).to_contain_text("Lead follow-up with escalation (copy)")
+    expect(copy).to_contain_text("Valid")
+
+
+def test_a_taken_or_invalid_key_is_explained(page: Page, studio: Studio) -> None:
+    sign_in(page, "admin", studio.password)
+    create_workflow(page, "quote-discount")
+    error = page.locator("#create-error")
+    expect(error).to_contain_text("A workflow with the key quote-discount already exists.")
+    expect(page.get_by_role("dialog")).to_be_visible()
+
+    # The API's own message says what a key may be.
+    page.fill("#create-key", "Not A Key")
+    page.click("#create-submit")
+    expect(error).to_contain_text("The workflow was not created.")
+    expect(error).to_contain_text("is not a document key")
+    expect(row(page, "quote-discount")).to_contain_text("Valid")
+
+
+def test_a_viewer_is_told_the_role_may_not_create(page: Page, studio: Studio) -> None:
+    sign_in(page, "viewer", studio.password)
+    create_workflow(page, "viewer-flow")
+    error = page.locator("#create-error")
+    expect(error).to_contain_text("Your role may not do this.")
+    expect(error).to_contain_text("viewer")
+    expect(row(page, "viewer-flow")).to_have_count(0)
