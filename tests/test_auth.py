@@ -115,7 +115,7 @@ def test_login_returns_token_user_and_sets_cookies(
     assert body["token"].startswith("trs_")
     assert body["user"]["username"] == name
     assert body["user"]["role"] == "editor"
-    assert set(body["user"]) == {"id", "username", "role", "display_name", "language"}
+    assert set(body["user"]) == {"id", "username", "role", "display_name", "language", "actions"}
     assert body["csrf_token"]
     expires = datetime.fromisoformat(body["expires_at"].replace("Z", "+00:00"))
     assert expires.tzinfo is not None

@@ -506,3 +506,19 @@ def test_leading_blank_condition_with_a_known_form(admin: Client) -> None:
     doc = api_example()
     doc["edges"][1]["condition"] = " record['discount'] > 0.1"
     assert admin.put(DRAFT, json=doc).json()["valid"] is True
+
+
+def test_create_only_with_if_none_match(admin: Client) -> None:
+    created = admin.put(FORM_DRAFT, json=deal_form(), headers={"If-None-Match": "*"})
+    assert created.status_code == 201
+    problem(admin.put(FORM_DRAFT, json=deal_form(), headers={"If-None-Match": "*"}), 412)
+    problem(admin.put(FORM_DRAFT, json=deal_form(), headers={"If-None-Match": '"1"'}), 412)
+    assert admin.get(FORM_DRAFT).json()["revision"] == 1
+
+
+def test_me_lists_the_actions_of_the_role(as_role: Callable[[str], Client]) -> None:
+    viewer = as_role("viewer").get("/api/v1/me").json()
+    assert "documents.read" in viewer["actions"]
+    assert "documents.publish" not in viewer["actions"]
+    publisher = as_role("publisher").get("/api/v1/me").json()
+    assert "documents.publish" in publisher["actions"]

@@ -36,7 +36,7 @@ from builder.errors import error
 from runtime.api.deps import CurrentUser
 from runtime.api.pagination import IdCursor, Limit, decode_cursor, encode_cursor
 from runtime.api.params import NO_NUL, PathId
-from runtime.api.permissions import may
+from runtime.api.permissions import ACTIONS, may
 from runtime.api.problems import Problem, problem_responses
 from runtime.clock import Clock
 from runtime.config import Settings
@@ -108,6 +108,9 @@ class UserOut(msgspec.Struct):
     role: str
     display_name: str
     language: str
+    # What the role may do (e.g. "documents.publish"), so that a client can
+    # hide what it may not do without keeping a second permission table.
+    actions: list[str] = msgspec.field(default_factory=list)
 
 
 class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -164,6 +167,7 @@ def _user_out(user: User | CurrentUser) -> UserOut:
         role=user.role,
         display_name=user.display_name,
         language=user.language,
+        actions=sorted(action for action in ACTIONS if may(user.role, action)),
     )
 
 

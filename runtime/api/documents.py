@@ -31,7 +31,7 @@ from runtime.api.document_bodies import (
     VersionSummary,
 )
 from runtime.api.pagination import IdCursor, KeyCursor, Limit, decode_cursor, encode_cursor
-from runtime.api.params import MAX_INT, IfMatch, Kind, PathId
+from runtime.api.params import MAX_INT, IfMatch, IfNoneMatch, Kind, PathId
 from runtime.api.problems import Problem, problem_responses
 from runtime.store import documents as store
 from runtime.store.models import Activation, ActiveVersion, Version
@@ -196,10 +196,16 @@ class DocumentController(Controller):
         db: DB,
         clock: ClockDep,
         if_match: IfMatch = None,
+        if_none_match: IfNoneMatch = None,
     ) -> Response[SaveResult]:
         _address(kind, key)
         expected = _revision(if_match)
         created = store.find_document(db, kind, key) is None
+        if if_none_match is not None:
+            if if_none_match.strip() != "*":
+                raise Problem(412, 'If-None-Match on a draft can only be "*" (create only).')
+            if not created:
+                raise Problem(412, f"{kind} {key!r} already exists; nothing was saved.")
         saved = store.save_draft(
             db,
             kind,

@@ -11,7 +11,17 @@ from typing import Annotated, Literal
 import msgspec
 from litestar.params import HeaderParameter, PathParameter
 
-__all__ = ["MAX_INT", "NO_NUL", "BodyId", "IfMatch", "Kind", "LongText", "PathId", "ShortText"]
+__all__ = [
+    "MAX_INT",
+    "NO_NUL",
+    "BodyId",
+    "IfMatch",
+    "IfNoneMatch",
+    "Kind",
+    "LongText",
+    "PathId",
+    "ShortText",
+]
 
 MAX_INT = 2**31 - 1
 
@@ -27,6 +37,15 @@ IfMatch = Annotated[
         required=False,
         description='The draft revision this change is based on, e.g. "3"; '
         "a stale one is 409 and changes nothing.",
+    ),
+]
+
+IfNoneMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-None-Match",
+        required=False,
+        description='"*" to create only: 412 when the document already exists.',
     ),
 ]
 
