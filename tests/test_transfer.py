@@ -60,35 +60,49 @@ def lead_form() -> dict[str, Any]:
     }
 
 
+def save_and_publish(
+    s: Session,
+    clock: Clock,
+    kind: str,
+    key: str,
+    content: dict[str, Any],
+    *,
+    editor: str,
+    publisher: str,
+    message: str,
+) -> None:
+    """Save ``content`` as the draft (by ``editor``) and publish it (by ``publisher``)."""
+    store.save_draft(s, kind, key, content, expected_revision=None, actor=editor, now=clock())
+    store.publish(
+        s, kind, key, message=message, expected_revision=None, actor=publisher, now=clock()
+    )
+
+
 def populate(factory: sessionmaker[Session], clock: Clock, *, full: bool = True) -> None:
     """Form ``deal`` (v1, active), workflow ``discount-approval`` and, with
     ``full``, its v2, a roll back, a second variant, a draft with an error and
     a form ``lead`` that is only a draft."""
     with transaction(factory) as s:
-        store.save_draft(
-            s, "form", "deal", deal_form(), expected_revision=None, actor="alice", now=clock()
-        )
-        store.publish(
-            s, "form", "deal", message="first", expected_revision=None, actor="alice", now=clock()
+        save_and_publish(
+            s,
+            clock,
+            "form",
+            "deal",
+            deal_form(),
+            editor="alice",
+            publisher="alice",
+            message="first",
         )
         store.activate(s, "form", "deal", "default", 1, actor="alice", now=clock())
-        store.save_draft(
+        save_and_publish(
             s,
+            clock,
             "workflow",
             "discount-approval",
             api_example(),
-            expected_revision=None,
-            actor="bob",
-            now=clock(),
-        )
-        store.publish(
-            s,
-            "workflow",
-            "discount-approval",
+            editor="bob",
+            publisher="bob",
             message="首次发布",
-            expected_revision=None,
-            actor="bob",
-            now=clock(),
         )
         store.activate(s, "workflow", "discount-approval", "default", 1, actor="bob", now=clock())
     if not full:
@@ -97,23 +111,15 @@ def populate(factory: sessionmaker[Session], clock: Clock, *, full: bool = True)
         second = api_example()
         second["title"] = {"en": "Discount approval (strict)", "zh-CN": "折扣审批（严格）"}
         second["edges"][1]["condition"] = "record['discount'] > 0.05"
-        store.save_draft(
+        save_and_publish(
             s,
+            clock,
             "workflow",
             "discount-approval",
             second,
-            expected_revision=None,
-            actor="bob",
-            now=clock(),
-        )
-        store.publish(
-            s,
-            "workflow",
-            "discount-approval",
+            editor="bob",
+            publisher="carol",
             message="stricter",
-            expected_revision=None,
-            actor="carol",
-            now=clock(),
         )
         store.activate(s, "workflow", "discount-approval", "default", 2, actor="carol", now=clock())
         store.activate(
@@ -340,23 +346,15 @@ def _continue(factory: sessionmaker[Session], clock: Clock) -> None:
     with transaction(factory) as s:
         second = api_example()
         second["title"] = {"en": "Discount approval v2", "zh-CN": "折扣审批二"}
-        store.save_draft(
+        save_and_publish(
             s,
+            clock,
             "workflow",
             "discount-approval",
             second,
-            expected_revision=None,
-            actor="bob",
-            now=clock(),
-        )
-        store.publish(
-            s,
-            "workflow",
-            "discount-approval",
+            editor="bob",
+            publisher="bob",
             message="v2",
-            expected_revision=None,
-            actor="bob",
-            now=clock(),
         )
         store.activate(s, "workflow", "discount-approval", "default", 2, actor="bob", now=clock())
         store.activate(s, "workflow", "discount-approval", "default", 1, actor="bob", now=clock())
