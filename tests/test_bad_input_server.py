@@ -245,3 +245,26 @@ def test_unauthenticated_and_viewer(server: tuple[str, str], admin: httpx.Client
     with client_for(base, "srv-viewer") as viewer:
         assert viewer.get("/documents/workflow/viewed/draft").status_code == 200
         problem(viewer.post("/documents/workflow/viewed/publish", json={}), 403)
+
+
+def test_parallel_logins_of_one_user_all_succeed(server: tuple[str, str]) -> None:
+    """Two logins of one user used to deadlock on PostgreSQL (failure rows
+    deleted and updated in opposite orders)."""
+    results: list[int] = []
+
+    def log_in() -> None:
+        response = httpx.post(
+            f"{server[1]}/api/v1/auth/login",
+            json={"username": "srv-admin", "password": PASSWORD},
+            timeout=60,
+        )
+        results.append(response.status_code)
+
+    # Fewer than the throttle's limit: in-flight attempts count as failures
+    # until they succeed, so that parallel guessing cannot slip past it.
+    threads = [threading.Thread(target=log_in) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert results == [200] * 4

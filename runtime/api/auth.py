@@ -403,6 +403,9 @@ class AuthController(Controller):
         # 3. Record the outcome.
         result: LoginOut | None = None
         with transaction(state.sessions) as db:
+            # Serialised like step 1: two logins of one user otherwise delete and
+            # update the same failure rows in opposite orders and deadlock.
+            xact_lock(db, "trellis.login")
             user = db.get(User, user_id) if verified and user_id is not None else None
             if user is None or not user.is_active or user.password_hash != stored:
                 audit.append(
