@@ -22,7 +22,6 @@ __all__ = [
     "Login",
     "User",
     "WorkflowSummary",
-    "document_exists",
     "list_workflows",
     "login",
     "logout",
@@ -207,24 +206,13 @@ async def workflow_content(token: str, summary: WorkflowSummary) -> dict[str, An
     return content
 
 
-async def document_exists(token: str, key: str) -> bool:
-    """Whether a workflow with this key exists (with or without a draft)."""
-    try:
-        await _call("GET", f"{_document(key)}/versions", token, params={"limit": 1})
-    except ApiError as exc:
-        if exc.status == 404:
-            return False
-        raise
-    return True
-
-
 async def save_new_draft(token: str, key: str, content: dict[str, Any]) -> bool:
     """Store the first draft of a new workflow; True when it is valid.
 
-    ``If-Match: "0"`` makes the save conditional on there being no draft yet,
-    so two people creating the same key at once cannot overwrite each other
-    (the second gets a 409)."""
+    ``If-None-Match: *`` makes it create-only: when the key exists already
+    (with or without a draft, or created a moment ago by someone else) the
+    API answers 412 and nothing is overwritten."""
     body = await _call(
-        "PUT", f"{_document(key)}/draft", token, json=content, headers={"If-Match": '"0"'}
+        "PUT", f"{_document(key)}/draft", token, json=content, headers={"If-None-Match": "*"}
     )
     return bool(body["valid"])

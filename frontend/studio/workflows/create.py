@@ -77,13 +77,10 @@ class CreateState(WorkflowsState):
 
     async def _create(self, key: str, en: str, zh: str) -> bool:
         try:
-            if await api.document_exists(self.token, key):
-                self._fail("create.key_taken", key)
-                return False
             await api.save_new_draft(self.token, key, await self._content(key, en, zh))
         except api.ApiError as problem:
-            # 409: someone created this key a moment ago; anything else the API explains.
-            taken = problem.status == 409
+            # 412: the key exists (create-only save); anything else the API explains.
+            taken = problem.status == 412
             self._fail("create.key_taken" if taken else "create.failed", key, problem)
             return False
         return True
