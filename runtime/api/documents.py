@@ -200,12 +200,8 @@ class DocumentController(Controller):
     ) -> Response[SaveResult]:
         _address(kind, key)
         expected = _revision(if_match)
-        created = store.find_document(db, kind, key) is None
-        if if_none_match is not None:
-            if if_none_match.strip() != "*":
-                raise Problem(412, 'If-None-Match on a draft can only be "*" (create only).')
-            if not created:
-                raise Problem(412, f"{kind} {key!r} already exists; nothing was saved.")
+        if if_none_match is not None and if_none_match.strip() != "*":
+            raise Problem(412, 'If-None-Match on a draft can only be "*" (create only).')
         saved = store.save_draft(
             db,
             kind,
@@ -214,10 +210,11 @@ class DocumentController(Controller):
             expected_revision=expected,
             actor=request.user.username,
             now=clock.now(),
+            create_only=if_none_match is not None,
         )
         return Response(
             SaveResult(revision=saved.revision, valid=not saved.errors, errors=saved.errors),
-            status_code=201 if created else 200,
+            status_code=201 if saved.created else 200,
             headers={"ETag": f'"{saved.revision}"'},
         )
 

@@ -20,7 +20,7 @@ from builder import References, check
 from builder.canonical import content_hash
 from builder.checks.form import form_fields
 from runtime.store import audit
-from runtime.store.errors import ConflictError, InvalidError, NotFoundError
+from runtime.store.errors import ConflictError, InvalidError, NotFoundError, PreconditionError
 from runtime.store.models import (
     Activation,
     ActiveVersion,
@@ -104,6 +104,7 @@ class Saved:
     revision: int
     errors: list[Any]
     content: dict[str, Any]
+    created: bool
 
 
 def get_draft(session: Session, kind: str, key: str) -> tuple[Document, Draft]:
@@ -123,9 +124,12 @@ def save_draft(
     expected_revision: int | None,
     actor: str,
     now: datetime,
+    create_only: bool = False,
 ) -> Saved:
     """Store ``content`` as the draft, even when it has errors, unless it is
-    not a document of this kind and key at all (then nothing is stored)."""
+    not a document of this kind and key at all (then nothing is stored).
+    ``create_only`` refuses (412) when the document exists already; checked
+    under the row lock, so two creators of one key cannot both succeed."""
     checked = check(content, references(session, drafts=True), kind=kind, key=key)
     if checked.document is None or any(e.code == "key_mismatch" for e in checked.errors):
         raise InvalidError(
@@ -134,6 +138,9 @@ def save_draft(
         )
     # Locked so that concurrent saves and deletes of this key queue up.
     document = find_document(session, kind, key, lock=True)
+    created = document is None
+    if document is not None and create_only:
+        raise PreconditionError(f"{kind} {key!r} already exists; nothing was saved.")
     if document is None:
         if expected_revision not in (None, 0):
             raise ConflictError(
@@ -144,7 +151,8 @@ def save_draft(
         try:
             session.flush()
         except IntegrityError:
-            raise ConflictError(f"{kind} {key!r} was created at the same time; retry.") from None
+            error_type = PreconditionError if create_only else ConflictError
+            raise error_type(f"{kind} {key!r} was created at the same time.") from None
     draft = session.get(Draft, document.id)
     errors = checked.errors
     if draft is None:
@@ -201,7 +209,7 @@ def save_draft(
         subject=subject(kind, key),
         detail={"revision": revision, "errors": len(errors)},
     )
-    return Saved(revision=revision, errors=errors, content=checked.document)
+    return Saved(revision=revision, errors=errors, content=checked.document, created=created)
 
 
 def delete_draft(

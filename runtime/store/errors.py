@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from builder.errors import Error
 
-__all__ = ["ConflictError", "InvalidError", "NotFoundError", "StoreError"]
+__all__ = [
+    "ConflictError",
+    "InvalidError",
+    "NotFoundError",
+    "PreconditionError",
+    "StoreError",
+]
 
 
 class StoreError(Exception):
@@ -24,6 +30,12 @@ class ConflictError(StoreError):
     """Stale revision or a concurrent change: nothing was written."""
 
     status = 409
+
+
+class PreconditionError(StoreError):
+    """A condition the client set (e.g. create only) does not hold: nothing was written."""
+
+    status = 412
 
 
 class InvalidError(StoreError):
