@@ -62,7 +62,7 @@ COMPONENT = Component(
         "One to seven levels of approvers approve, reject or return.",
         "一至七级审批人批准、驳回或退回。",
     ),
-    icon="check-circle",
+    icon="circle-check",
     config=ApprovalConfig,
     outputs=("approved", "rejected"),
     keywords=("approve", "sign-off", "discount"),

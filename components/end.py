@@ -31,7 +31,7 @@ COMPONENT = Component(
         "The case ends here with an outcome such as approved or lost.",
         "流程在此结束，并记录结果（如已批准、丢单）。",
     ),
-    icon="stop",
+    icon="circle-stop",
     config=EndConfig,
     outputs=(),
     keywords=("finish", "outcome"),

@@ -27,7 +27,7 @@ COMPONENT = Component(
     description=Text(
         "A person fills in or updates fields of the record.", "由指定人员填写或更新记录字段。"
     ),
-    icon="clipboard",
+    icon="clipboard-list",
     config=FormTaskConfig,
     keywords=("task", "form", "human", "input"),
     is_wait=True,

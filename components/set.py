@@ -34,7 +34,7 @@ COMPONENT = Component(
     description=Text(
         "Computes variables or record fields from expressions.", "用表达式计算变量或记录字段。"
     ),
-    icon="edit",
+    icon="pencil",
     config=SetConfig,
     keywords=("assign", "variable", "compute"),
 )

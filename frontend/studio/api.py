@@ -19,15 +19,20 @@ import httpx
 __all__ = [
     "API_URL",
     "ApiError",
+    "Draft",
     "Login",
     "User",
     "WorkflowSummary",
+    "components",
+    "draft",
     "list_workflows",
     "login",
     "logout",
     "me",
+    "save_draft",
     "save_new_draft",
     "set_language",
+    "validate",
     "workflow_content",
 ]
 
@@ -69,6 +74,9 @@ class User:
     display_name: str
     role: str
     language: str
+    # What the role may do (``documents.edit``, ``documents.publish``, ...): screens
+    # hide what the API would refuse anyway.
+    actions: tuple[str, ...] = ()
 
     @classmethod
     def decode(cls, body: dict[str, Any]) -> User:
@@ -77,6 +85,7 @@ class User:
             display_name=str(body.get("display_name") or body["username"]),
             role=str(body["role"]),
             language=str(body.get("language") or "en"),
+            actions=tuple(str(a) for a in body.get("actions") or ()),
         )
 
 
@@ -216,3 +225,52 @@ async def save_new_draft(token: str, key: str, content: dict[str, Any]) -> bool:
         "PUT", f"{_document(key)}/draft", token, json=content, headers={"If-None-Match": "*"}
     )
     return bool(body["valid"])
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the editor opens: the content, and the draft revision it is based on
+    (``None`` when there is no draft yet and the content is the newest version)."""
+
+    content: dict[str, Any]
+    revision: int | None
+    errors: list[dict[str, Any]]
+
+
+async def components(token: str) -> list[dict[str, Any]]:
+    """The node types of ``GET /components``, as the API gives them."""
+    body = await _call("GET", "/components", token)
+    return [item for item in body["items"] if isinstance(item, dict)]
+
+
+async def draft(token: str, key: str) -> Draft:
+    """The draft of ``key``, or its newest version when it has no draft."""
+    try:
+        body = await _call("GET", f"{_document(key)}/draft", token)
+    except ApiError as error:
+        if error.status != 404:
+            raise
+        page = await _call("GET", f"{_document(key)}/versions", token, params={"limit": 1})
+        items = page.get("items") or []
+        if not items:
+            raise
+        latest = await _call("GET", f"{_document(key)}/versions/{items[0]['version']}", token)
+        return Draft(content=latest["content"], revision=None, errors=[])
+    return Draft(content=body["content"], revision=int(body["revision"]), errors=body["errors"])
+
+
+async def validate(token: str, content: dict[str, Any]) -> list[dict[str, Any]]:
+    """The errors of ``content`` (checked, not stored)."""
+    body = await _call("POST", "/validate", token, json=content)
+    return [e for e in body["errors"] if isinstance(e, dict)]
+
+
+async def save_draft(
+    token: str, key: str, content: dict[str, Any], revision: int | None
+) -> tuple[int, list[dict[str, Any]]]:
+    """Save over draft ``revision`` (or create the draft when ``None``); returns the
+    new revision and the errors. Someone else's save in between is a 409 (or 412
+    when a draft appeared meanwhile) and changes nothing."""
+    headers = {"If-Match": f'"{revision}"'} if revision is not None else {"If-None-Match": "*"}
+    body = await _call("PUT", f"{_document(key)}/draft", token, json=content, headers=headers)
+    return int(body["revision"]), [e for e in body["errors"] if isinstance(e, dict)]

@@ -19,10 +19,11 @@ import reflex as rx
 from studio import api
 from studio.labels import DEFAULT_LANGUAGE, LANGUAGES, table, text
 
-__all__ = ["HOME_ROUTE", "LOGIN_ROUTE", "SessionState", "error_key"]
+__all__ = ["EDITOR_ROUTE", "HOME_ROUTE", "LOGIN_ROUTE", "SessionState", "error_key"]
 
 LOGIN_ROUTE = "/login"
 HOME_ROUTE = "/"
+EDITOR_ROUTE = "/workflows/[key]"
 
 
 def error_key(error: api.ApiError) -> str:
@@ -50,6 +51,7 @@ class SessionState(rx.State):
     username: str = ""
     display_name: str = ""
     role: str = ""
+    actions: list[str] = []
     session_error: str = ""  # a label key: why the user could not be looked up
 
     @rx.var
@@ -66,6 +68,18 @@ class SessionState(rx.State):
         return bool(self.username)
 
     @rx.var
+    def may_edit(self) -> bool:
+        return "documents.edit" in self.actions
+
+    @rx.var
+    def may_publish(self) -> bool:
+        return "documents.publish" in self.actions
+
+    @rx.var
+    def may_activate(self) -> bool:
+        return "documents.activate" in self.actions
+
+    @rx.var
     def role_label(self) -> str:
         key = f"role.{self.role}"
         return text(self.lang, key) if key in table(DEFAULT_LANGUAGE) else self.role
@@ -79,12 +93,14 @@ class SessionState(rx.State):
         self.username = user.username
         self.display_name = user.display_name
         self.role = user.role
+        self.actions = list(user.actions)
         if user.language in LANGUAGES:
             self.language = user.language
 
     def _forget(self) -> None:
         self.token = ""
         self.username = self.display_name = self.role = ""
+        self.actions = []
 
     @rx.event
     async def require_login(self) -> Any:

@@ -104,15 +104,18 @@ def session_problem() -> rx.Component:
     )
 
 
-def shell(content: rx.Component) -> rx.Component:
-    """A page behind the login: the header above ``content``; nothing until the user is known."""
+def shell(content: rx.Component, *, wide: bool = False) -> rx.Component:
+    """A page behind the login: the header above ``content``; nothing until the user is
+    known. ``wide`` pages (the canvas) take the whole window below the header."""
+    frame = (
+        rx.box(content, width="100%")
+        if wide
+        else rx.box(content, padding="32px", max_width="1280px", margin_x="auto")
+    )
     return rx.box(
         rx.cond(
             SessionState.signed_in,
-            rx.fragment(
-                header(),
-                rx.box(content, padding="32px", max_width="1280px", margin_x="auto"),
-            ),
+            rx.fragment(header(), frame),
             rx.center(
                 rx.cond(SessionState.session_error != "", session_problem(), rx.spinner(size="3")),
                 height="100vh",

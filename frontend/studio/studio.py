@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from studio.editor.page import editor_page
+from studio.editor.state import EditorState
 from studio.login import LoginState, login_page
-from studio.session import HOME_ROUTE, LOGIN_ROUTE, SessionState
+from studio.session import EDITOR_ROUTE, HOME_ROUTE, LOGIN_ROUTE, SessionState
 from studio.shell import shell
 from studio.workflows import WorkflowsState, workflows_page
 
@@ -20,4 +22,10 @@ app.add_page(
     route=HOME_ROUTE,
     title=TITLE,
     on_load=[SessionState.require_login, WorkflowsState.load],
+)
+app.add_page(
+    lambda: shell(editor_page(), wide=True),
+    route=EDITOR_ROUTE,
+    title=TITLE,
+    on_load=[SessionState.require_login, EditorState.open],
 )

@@ -104,9 +104,10 @@ class CreateState(WorkflowsState):
         finally:
             self.busy = False
         if created:
+            # Straight into the canvas: a new workflow is made to be drawn.
             self.open = False
-            yield WorkflowsState.load
             yield rx.toast.success(text(self.lang, "create.done", key=key))
+            yield rx.redirect(f"/workflows/{key}")
 
 
 def mode_choice(value: str, label: str) -> rx.Component:

@@ -52,11 +52,16 @@ def last_change(row: rx.Var[Row]) -> rx.Component:
 def workflow_row(row: rx.Var[Row]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(rx.code(row.key, variant="ghost", size="2")),
-        rx.table.cell(rx.text(row.title, weight="medium")),
+        rx.table.cell(
+            rx.link(row.title, href="/workflows/" + row.key, weight="medium", class_name="open")
+        ),
         rx.table.cell(draft_badge(row)),
         rx.table.cell(live_badges(row)),
         rx.table.cell(last_change(row)),
         custom_attrs={"data-key": row.key},
+        on_click=rx.redirect("/workflows/" + row.key),
+        cursor="pointer",
+        _hover={"background_color": rx.color("gray", 3)},
         class_name="workflow-row",
         align="center",
     )
@@ -126,7 +131,7 @@ def heading() -> rx.Component:
             spacing="1",
         ),
         rx.spacer(),
-        create_dialog(),
+        rx.cond(SessionState.may_edit, create_dialog()),
         align="end",
         width="100%",
     )

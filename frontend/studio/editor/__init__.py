@@ -1,0 +1,1 @@
+"""The canvas editor of one workflow: graph view, edits, canvas, panels."""
