@@ -34,10 +34,12 @@ __all__ = [
     "FRONTEND",
     "ROOT",
     "TOOLS_BIN",
+    "spawn",
     "start_api",
     "start_studio",
     "stop",
     "studio_env",
+    "wait_until_up",
 ]
 
 FRONTEND = Path(__file__).resolve().parent
@@ -104,7 +106,7 @@ def stop(pid: int, timeout: float = 15) -> None:
             time.sleep(0.1)
 
 
-def _spawn(command: list[str], cwd: Path, env: dict[str, str], output: Output) -> int:
+def spawn(command: list[str], cwd: Path, env: dict[str, str], output: Output) -> int:
     process = subprocess.Popen(
         command,
         cwd=cwd,
@@ -117,7 +119,7 @@ def _spawn(command: list[str], cwd: Path, env: dict[str, str], output: Output) -
     return process.pid
 
 
-def _wait_until_up(pid: int, url: str, what: str, timeout: float) -> None:
+def wait_until_up(pid: int, url: str, what: str, timeout: float) -> None:
     """Return once ``url`` answers 200; stop the process and raise if it does not."""
     deadline = time.monotonic() + timeout
     while True:
@@ -154,8 +156,8 @@ def start_studio(
         *(sys.executable, "-m", "reflex", "run", "--env", "prod"),
         *("--frontend-port", str(port), "--backend-port", str(port), "--backend-host", host),
     ]
-    pid = _spawn(command, FRONTEND, env, output)
-    _wait_until_up(pid, f"http://{host}:{port}/ping", "the studio (reflex run)", timeout)
+    pid = spawn(command, FRONTEND, env, output)
+    wait_until_up(pid, f"http://{host}:{port}/ping", "the studio (reflex run)", timeout)
     return pid
 
 
@@ -167,8 +169,8 @@ def start_api(
     if output is not None:
         command += ["--log-level", "warning"]
     full_env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
-    pid = _spawn(command, ROOT, full_env, output)
-    _wait_until_up(pid, f"http://{host}:{port}/api/v1/health", "the API (trellis serve)", 60)
+    pid = spawn(command, ROOT, full_env, output)
+    wait_until_up(pid, f"http://{host}:{port}/api/v1/health", "the API (trellis serve)", 60)
     return pid
 
 

@@ -15,6 +15,7 @@ import importlib.util
 import os
 import re
 import shutil
+import sys
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from frontend.launch import start_api, start_studio, stop
+from frontend.launch import spawn, start_api, start_studio, stop, wait_until_up
 from tests.browser.helpers import LINGUIST
 from tests.browser.stack import Studio, shared
 from tests.serve import ROOT, free_port, run_cli
@@ -50,6 +51,15 @@ def _missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+def start_proxy(host: str, port: int, env: dict[str, str], output: Any) -> int:
+    """The cuttable proxy between the studio and the API (proxy.py); its pid once up."""
+    command = [sys.executable, "-m", "uvicorn", "tests.browser.proxy:app"]
+    command += ["--host", host, "--port", str(port), "--log-level", "warning"]
+    pid = spawn(command, ROOT, dict(os.environ, **env), output)
+    wait_until_up(pid, f"http://{host}:{port}/api/v1/health", "the test proxy", 60)
+    return pid
+
+
 def _start(folder: Path) -> Studio:
     """A migrated database with the demo data, the API on it, and the studio on the API."""
     database = f"sqlite:///{folder / 'trellis.db'}"
@@ -70,18 +80,30 @@ def _start(folder: Path) -> Studio:
     with (OUTPUT / "api.log").open("wb") as log:
         api = start_api(HOST, api_port, env={"TRELLIS_DATABASE_URL": database}, output=log)
     api_url = f"http://{HOST}:{api_port}/api/v1"
+    down = folder / "down"
+    proxy_env = {
+        "TRELLIS_PROXY_TARGET": f"http://{HOST}:{api_port}",
+        "TRELLIS_PROXY_DOWN": str(down),
+    }
+    pids = [api]
     try:
+        with (OUTPUT / "proxy.log").open("wb") as log:
+            proxy_port = free_port()
+            pids.append(start_proxy(HOST, proxy_port, proxy_env, log))
         with (OUTPUT / "studio.log").open("wb") as log:
             port = free_port()
-            ui = start_studio(api_url, port, host=HOST, web_dir=folder / "web", output=log)
+            proxied = f"http://{HOST}:{proxy_port}/api/v1"
+            pids.append(start_studio(proxied, port, host=HOST, web_dir=folder / "web", output=log))
     except BaseException:
-        stop(api)
+        for pid in pids:
+            stop(pid)
         raise
     return Studio(
         url=f"http://{HOST}:{port}",
         api=api_url,
         password=password,
-        pids=(ui, api),
+        pids=tuple(reversed(pids)),
+        down=str(down),
     )
 
 

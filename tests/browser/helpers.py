@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page, expect
 
-__all__ = ["LINGUIST", "create_workflow", "row", "sign_in"]
+__all__ = [
+    "LINGUIST",
+    "connect",
+    "create_workflow",
+    "drag_step",
+    "edge_between",
+    "field",
+    "node_id",
+    "open_editor",
+    "row",
+    "save",
+    "sign_in",
+    "step",
+]
 
 # An editor of its own for the tests that change the user's language: the tests run in
 # parallel against one database, and every other user must stay in English.
@@ -36,3 +49,74 @@ def create_workflow(page: Page, key: str, title: str = "", copy_of: str = "") ->
     if title:
         page.fill("#create-title_en", title)
     page.click("#create-submit")
+
+
+# ---- the canvas editor ---------------------------------------------------------------
+
+
+def open_editor(page: Page, key: str) -> None:
+    """Open the canvas of ``key`` and wait until its steps are drawn."""
+    page.goto(f"/workflows/{key}")
+    expect(page.locator(".react-flow__node").first).to_be_visible()
+
+
+def step(page: Page, node_type: str, nth: int = 0) -> Locator:
+    """The ``nth`` step of ``node_type`` on the canvas."""
+    return page.locator(f'.react-flow__node:has([data-node-type="{node_type}"])').nth(nth)
+
+
+def drag_step(page: Page, node_type: str, x: int, y: int) -> None:
+    """Drag ``node_type`` from the palette onto the canvas at (x, y) of the pane."""
+    before = page.locator(".react-flow__node").count()
+    page.drag_and_drop(
+        f'[data-palette-type="{node_type}"]',
+        ".react-flow__pane",
+        target_position={"x": x, "y": y},
+    )
+    expect(page.locator(".react-flow__node")).to_have_count(before + 1)
+
+
+def _centre(locator: Locator) -> tuple[float, float]:
+    box = locator.bounding_box()
+    assert box is not None, locator
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def connect(page: Page, source: Locator, target: Locator, port: str = "") -> None:
+    """Drag from the source step's handle (``port``, or its only one) to the target's."""
+    before = page.locator(".react-flow__edge").count()
+    handle = (
+        f'.react-flow__handle[data-handleid="{port}"]' if port else ".react-flow__handle.source"
+    )
+    x, y = _centre(source.locator(handle))
+    to_x, to_y = _centre(target.locator(".react-flow__handle.target"))
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(1, 11):  # React Flow follows a pointer that moves, not one that jumps
+        page.mouse.move(x + (to_x - x) * i / 10, y + (to_y - y) * i / 10)
+    page.mouse.up()
+    expect(page.locator(".react-flow__edge")).to_have_count(before + 1)
+
+
+def edge_between(page: Page, source_id: str, target_id: str) -> Locator:
+    """The edge from one step to another, by their ids (``data-id`` of the nodes)."""
+    return page.locator(
+        f'.react-flow__edge[data-testid^="rf__edge-"]'
+        f'[aria-label*="{source_id}"][aria-label*="{target_id}"]'
+    )
+
+
+def node_id(locator: Locator) -> str:
+    found = locator.get_attribute("data-id")
+    assert found, locator
+    return found
+
+
+def field(page: Page, pointer: str) -> Locator:
+    """The config panel's input for the setting at ``pointer`` (relative to the config)."""
+    return page.locator(f'#config-panel [data-pointer="{pointer}"]')
+
+
+def save(page: Page) -> None:
+    page.click("#save-button")
+    expect(page.locator("#save-status")).to_have_text("All changes saved")

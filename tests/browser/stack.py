@@ -23,9 +23,10 @@ __all__ = ["Studio", "shared"]
 @dataclass(frozen=True)
 class Studio:
     url: str
-    api: str
+    api: str  # the API itself (tests prepare data through it)
     password: str
     pids: tuple[int, ...]  # process groups to stop when the last worker is done
+    down: str = ""  # the proxy's list of workflow keys whose API calls fail (proxy.py)
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from builder import check
 from components.catalogue import CATALOGUE
 from frontend.launch import FRONTEND
 from studio.editor import edits
-from studio.editor.graph import Problem, graph, pin
+from studio.editor.graph import Problem, error_lines, graph, pin
 from tests.documents import api_example
 
 
@@ -150,3 +150,14 @@ def test_the_canvas_draws_every_icon_of_the_catalogue() -> None:
     table = source[start : source.index("};", start)]
     drawn = set(re.findall(r'^\s+"?([a-z-]+)"?: [A-Z]\w+,$', table, flags=re.M))
     assert {c.icon for c in CATALOGUE.values()} <= drawn
+
+
+def test_the_error_list_names_steps_and_connections(catalogue: dict[str, dict[str, Any]]) -> None:
+    doc = api_example()
+    problems = [Problem("/edges/1/condition", "bad"), Problem("/nodes/2", "x"), Problem("", "y")]
+    drawn = graph(doc, catalogue, problems, "en")
+    assert error_lines(doc, drawn, problems, "Workflow") == [
+        ("e2", "Decision → Approval", "/edges/1/condition", "bad"),
+        ("mgr", "Approval", "/nodes/2", "x"),
+        ("", "Workflow", "", "y"),
+    ]

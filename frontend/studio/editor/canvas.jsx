@@ -4,9 +4,10 @@
 // (positions while dragging, selection, zoom). It reports discrete edits through
 // `onEdit` ({op: "add" | "connect" | "move" | "delete" | "layout", ...}), the
 // selection through `onSelect` and keyboard commands (undo, redo, copy, paste, cut)
-// through `onCommand`, then draws the graph Python sends back. A new `revision`
-// means a new document: nodes are rebuilt from `graph`, keeping their measured size
-// and selection (or taking `select`, the ids Python just created).
+// through `onCommand`, then draws the graph Python sends back. Nodes are rebuilt
+// from `graph` keeping their measured size and selection; `select` ({serial, ids})
+// changes the selection only when its serial changes (a pasted copy, an error
+// clicked in the list), so an answer that arrives late never undoes a newer click.
 //
 // `draft` ({key, dirty, document, base_revision}) keeps unsaved work in the
 // browser's localStorage under `key`, so a reload or a crash loses nothing, and
@@ -164,7 +165,7 @@ const StepNode = memo(function StepNode({ data, selected }) {
 // Module-level: a new object per render would make React Flow re-mount every node.
 const NODE_TYPES = { step: StepNode };
 
-function toNodes(graph, previous, select, readOnly) {
+function toNodes(graph, previous, readOnly) {
   return (graph.nodes || []).map((node) => {
     const old = previous.get(node.id);
     return {
@@ -173,7 +174,7 @@ function toNodes(graph, previous, select, readOnly) {
       // A node being dragged stays where the pointer has it.
       position: old && old.dragging ? old.position : node.position,
       data: node,
-      selected: select ? select.includes(node.id) : Boolean(old && old.selected),
+      selected: Boolean(old && old.selected),
       measured: old ? old.measured : undefined,
       draggable: !readOnly,
       connectable: !readOnly,
@@ -182,7 +183,7 @@ function toNodes(graph, previous, select, readOnly) {
   });
 }
 
-function toEdges(graph, previous, select, readOnly) {
+function toEdges(graph, previous, readOnly) {
   return (graph.edges || []).map((edge) => {
     const old = previous.get(edge.id);
     const classes = [edge.errors.length ? "has-error" : "", edge.highlight ? `hl-${edge.highlight}` : ""];
@@ -199,7 +200,7 @@ function toEdges(graph, previous, select, readOnly) {
       markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
       className: classes.join(" "),
       data: edge,
-      selected: select ? select.includes(edge.id) : Boolean(old && old.selected),
+      selected: Boolean(old && old.selected),
       deletable: !readOnly,
     };
   });
@@ -248,20 +249,24 @@ const COMMANDS = [
 
 function Editor({ graph, revision, select, labels, readOnly, draft, onEdit, onSelect, onCommand }) {
   const flow = useReactFlow();
-  const [nodes, setNodes] = useState(() => toNodes(graph || {}, new Map(), select, readOnly));
-  const [edges, setEdges] = useState(() => toEdges(graph || {}, new Map(), select, readOnly));
-  const applied = useRef(revision);
+  const [nodes, setNodes] = useState(() => toNodes(graph || {}, new Map(), readOnly));
+  const [edges, setEdges] = useState(() => toEdges(graph || {}, new Map(), readOnly));
+  const selectSerial = useRef(select ? select.serial : 0);
   const lastSelection = useRef("");
   const text = labels || {};
 
   useEffect(() => {
-    const fresh = applied.current !== revision;
-    applied.current = revision;
-    setNodes((previous) =>
-      toNodes(graph || {}, new Map(previous.map((n) => [n.id, n])), fresh ? select : null, readOnly));
-    setEdges((previous) =>
-      toEdges(graph || {}, new Map(previous.map((e) => [e.id, e])), fresh ? select : null, readOnly));
+    setNodes((previous) => toNodes(graph || {}, new Map(previous.map((n) => [n.id, n])), readOnly));
+    setEdges((previous) => toEdges(graph || {}, new Map(previous.map((e) => [e.id, e])), readOnly));
   }, [graph, revision, readOnly]);
+
+  useEffect(() => {
+    if (!select || select.serial === selectSerial.current) return;
+    selectSerial.current = select.serial;
+    const chosen = new Set(select.ids || []);
+    setNodes((ns) => ns.map((n) => ({ ...n, selected: chosen.has(n.id) })));
+    setEdges((es) => es.map((e) => ({ ...e, selected: chosen.has(e.id) })));
+  }, [select]);
 
   // Unsaved work lives in the browser until it is saved.
   useEffect(() => {
@@ -384,6 +389,7 @@ function Editor({ graph, revision, select, labels, readOnly, draft, onEdit, onSe
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
         deleteKeyCode={readOnly ? null : ["Backspace", "Delete"]}
+        multiSelectionKeyCode={["Shift", "Control", "Meta"]}
         fitView
         fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
         minZoom={0.1}

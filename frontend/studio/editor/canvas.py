@@ -27,7 +27,7 @@ class Canvas(rx.Component):
 
     graph: rx.Var[dict[str, Any]]
     revision: rx.Var[int]
-    select: rx.Var[list[str]]
+    select: rx.Var[dict[str, Any]]
     labels: rx.Var[dict[str, str]]
     read_only: rx.Var[bool]
     draft: rx.Var[dict[str, Any]]

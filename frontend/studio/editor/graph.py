@@ -16,7 +16,7 @@ from typing import Any
 
 from studio.labels import text
 
-__all__ = ["Pinned", "Problem", "graph", "localized", "pin"]
+__all__ = ["Pinned", "Problem", "error_lines", "graph", "localized", "pin"]
 
 _WHERE = re.compile(r"^/(nodes|edges)/(\d+)(/.*)?$")
 CONDITION_WIDTH = 36
@@ -180,3 +180,29 @@ def graph(
         ],
         "edges": edges,
     }
+
+
+def error_lines(
+    document: Mapping[str, Any], drawn: Mapping[str, Any], problems: list[Problem], workflow: str
+) -> list[tuple[str, str, str, str]]:
+    """Every error in the validator's order as (target id, what it is about in words,
+    full pointer, message): a step by its label, a connection as "From → To", the
+    rest as ``workflow``."""
+    names = {str(n["id"]): str(n["label"]) for n in drawn.get("nodes", [])}
+    ends = {str(e["id"]): (str(e["source"]), str(e["target"])) for e in drawn.get("edges", [])}
+    lines = []
+    for problem in problems:
+        match = _WHERE.match(problem.pointer)
+        items = document.get(match[1] if match else "") or []
+        index = int(match[2]) if match else len(items)
+        item = items[index] if index < len(items) else None
+        target = str(item.get("id")) if isinstance(item, Mapping) else ""
+        if target in names:
+            about = names[target]
+        elif target in ends:
+            source, end = ends[target]
+            about = f"{names.get(source, source)} → {names.get(end, end)}"
+        else:
+            target, about = "", workflow
+        lines.append((target, about, problem.pointer, problem.message))
+    return lines

@@ -204,7 +204,7 @@ def workspace() -> rx.Component:
             canvas(
                 graph=EditorState.graph,
                 revision=EditorState.revision,
-                select=EditorState.select_ids,
+                select=EditorState.selection,
                 labels=EditorState.canvas_labels,
                 read_only=EditorState.read_only,
                 draft=EditorState.canvas_draft,

@@ -21,7 +21,7 @@ import reflex as rx
 
 from studio import api
 from studio.editor import edits
-from studio.editor.graph import Problem, graph, localized, pin
+from studio.editor.graph import Problem, error_lines, graph, localized
 from studio.labels import text
 from studio.session import LOGIN_ROUTE, SessionState, error_key
 
@@ -59,7 +59,7 @@ class EditorState(SessionState):
     base_revision: int = -1  # the draft revision edits start from; -1: no draft yet
     dirty: bool = False
     revision: int = 0  # counts documents, so the canvas knows when to redraw
-    select_ids: list[str] = []
+    selection: dict[str, Any] = {"serial": 0, "ids": []}
     selected_nodes: list[str] = []
     selected_edges: list[str] = []
     storage_ready: bool = False
@@ -103,29 +103,15 @@ class EditorState(SessionState):
 
     @rx.var
     def error_items(self) -> list[ErrorItem]:
-        problems = self._localized_problems()
-        pinned = pin(self._document, problems)
-        drawn = {n["id"]: n["label"] for n in self.graph["nodes"]}
-        items = []
-        for node_id, found in pinned.nodes.items():
-            for pointer, message in found:
-                items.append(ErrorItem(node_id, drawn.get(node_id, node_id), pointer, message))
-        for edge_id, found in pinned.edges.items():
-            for pointer, message in found:
-                items.append(ErrorItem(edge_id, edge_id, pointer, message))
         workflow = text(self.lang, "editor.document_error")
-        items.extend(
-            ErrorItem("", workflow, pointer, message) for pointer, message in pinned.document
-        )
-        return items
+        lines = error_lines(self._document, self.graph, self._localized_problems(), workflow)
+        return [ErrorItem(*line) for line in lines]
 
     @rx.event
     def focus(self, target_id: str) -> None:
         """Select the node or edge an error is about, so its panel opens."""
         is_edge = any(e.get("id") == target_id for e in self._document.get("edges") or [])
-        self.selected_nodes = [] if is_edge else [target_id]
-        self.selected_edges = [target_id] if is_edge else []
-        self._reselect(None)
+        self._choose([] if is_edge else [target_id], [target_id] if is_edge else [])
 
     @rx.var
     def can_undo(self) -> bool:
@@ -155,7 +141,7 @@ class EditorState(SessionState):
         if not self.token or not self.key:
             return
         self.loading, self.load_error, self.storage_ready = True, "", False
-        self.selected_nodes, self.selected_edges, self.select_ids = [], [], []
+        self.selected_nodes, self.selected_edges = [], []
         self._undo, self._redo, self.conflict, self.restored_at = [], [], False, ""
         yield
         try:
@@ -243,16 +229,15 @@ class EditorState(SessionState):
         self._redo = []
         self._document = document
         self.dirty = document != self._saved
-        self._reselect(select)
+        self.revision += 1
+        if select is not None:
+            self._choose(select, [])
         return True
 
-    def _reselect(self, select: list[str] | None) -> None:
-        """A new document for the canvas, with ``select`` chosen (or the current
-        choice kept, so that the panel being edited stays open)."""
-        if select is not None:
-            self.selected_nodes, self.selected_edges = select, []
-        self.select_ids = [*self.selected_nodes, *self.selected_edges]
-        self.revision += 1
+    def _choose(self, nodes: list[str], edges: list[str]) -> None:
+        """Select these on the canvas (the user's own clicks need no telling)."""
+        self.selected_nodes, self.selected_edges = nodes, edges
+        self.selection = {"serial": self.selection["serial"] + 1, "ids": [*nodes, *edges]}
 
     def _first_port(self, node_id: str) -> str | None:
         index = edits.node_index(self._document, node_id)
@@ -341,7 +326,7 @@ class EditorState(SessionState):
             self._redo, self._undo = source[:-1], [*target, self._document]
         self._document = document
         self.dirty = document != self._saved
-        self._reselect(None)
+        self.revision += 1
         return True
 
     @rx.event
