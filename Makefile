@@ -66,6 +66,7 @@ schemas: install
 bench: install
 	$(BIN)/python bench/validate_workflow.py
 	$(BIN)/python bench/publish_roundtrip.py
+	$(BIN)/python bench/studio_canvas.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis $(TOOLS) \

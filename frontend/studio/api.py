@@ -9,6 +9,7 @@ can show the server's own message and the pointed errors.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -138,6 +139,18 @@ def _problem(response: httpx.Response) -> ApiError:
     )
 
 
+_clients: dict[int, httpx.AsyncClient] = {}
+
+
+def _client() -> httpx.AsyncClient:
+    """One pooled client per event loop: the editor validates on every edit, and a
+    new connection per call costs more than the validation itself."""
+    loop = id(asyncio.get_running_loop())
+    if loop not in _clients:
+        _clients[loop] = httpx.AsyncClient(base_url=API_URL, timeout=TIMEOUT)
+    return _clients[loop]
+
+
 async def _call(
     method: str,
     path: str,
@@ -151,8 +164,7 @@ async def _call(
     if token:
         sent["Authorization"] = f"Bearer {token}"
     try:
-        async with httpx.AsyncClient(base_url=API_URL, timeout=TIMEOUT) as client:
-            response = await client.request(method, path, json=json, params=params, headers=sent)
+        response = await _client().request(method, path, json=json, params=params, headers=sent)
     except httpx.TransportError as exc:
         raise ApiError(0, f"{API_URL} cannot be reached ({exc.__class__.__name__}).") from exc
     if response.status_code >= 400:
