@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from litestar.testing import TestClient
 from sqlalchemy import Engine, text
 
+from runtime.api.app import create_app
 from runtime.store import audit, documents
 from runtime.store.db import make_sessionmaker, transaction
 from tests.documents import api_example, deal_form
@@ -176,6 +179,34 @@ def test_users_create(database_url: str) -> None:
         "emperor",
     )
     assert bad_role.returncode in (1, 2)
+
+
+def test_users_set_role_applies_to_open_sessions(database_url: str, settings: Any) -> None:
+    created = run_cli(
+        database_url, "users", "create", "--username", "ann", "--password", "long enough pw",
+        "--role", "publisher",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    with TestClient(app=create_app(settings)) as client:
+        signed_in = client.post(
+            "/api/v1/auth/login", json={"username": "ann", "password": "long enough pw"}
+        )
+        client.headers["Authorization"] = f"Bearer {signed_in.json()['token']}"
+        assert "documents.publish" in client.get("/api/v1/me").json()["actions"]
+        demoted = run_cli(
+            database_url, "users", "set-role", "--username", "ann", "--role", "viewer"
+        )
+        assert demoted.returncode == 0, demoted.stderr
+        assert demoted.stdout.strip() == "user ann: role publisher -> viewer"
+        me = client.get("/api/v1/me").json()
+        assert me["role"] == "viewer"
+        assert "documents.publish" not in me["actions"]
+    for bad in (["--username", "nobody", "--role", "viewer"], ["--username", "ann", "--role", "x"]):
+        refused = run_cli(database_url, "users", "set-role", *bad)
+        assert refused.returncode == 1
+        assert len(refused.stderr.strip().splitlines()) == 1
+    verified = run_cli(database_url, "audit", "verify")
+    assert verified.returncode == 0, verified.stdout
 
 
 def test_schemas_check_detects_drift(tmp_path: Path) -> None:
