@@ -39,11 +39,12 @@ run: install
 	$(BIN)/trellis demo
 	$(BIN)/python frontend/launch.py --host $(HOST) --api-port $(PORT) --ui-port $(UI_PORT)
 
-# The browser tests drive Debian's chromium (never `playwright install`).
+# The browser tests drive Debian's chromium (never `playwright install`), with a
+# Chinese font so that screenshots of the zh-CN studio are legible.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium for the browser tests"; \
-		$(APT) update -q && $(APT) install -y -q chromium; }
+	@{ command -v chromium && fc-list :lang=zh | grep -q .; } >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium and a Chinese font for the browser tests"; \
+		$(APT) update -q && $(APT) install -y -q chromium fonts-wqy-microhei; }
 
 # Lint and types first: a red style check is cheaper than a red suite.
 test: install chromium lint typecheck
@@ -63,7 +64,7 @@ typecheck: install
 schemas: install
 	$(BIN)/trellis schemas
 
-bench: install
+bench: install chromium
 	$(BIN)/python bench/validate_workflow.py
 	$(BIN)/python bench/publish_roundtrip.py
 	$(BIN)/python bench/studio_canvas.py

@@ -19,21 +19,37 @@ import httpx
 
 __all__ = [
     "API_URL",
+    "Active",
     "ApiError",
+    "Choices",
+    "Diff",
     "Draft",
+    "DraftStatus",
     "Login",
+    "Move",
+    "Published",
     "User",
+    "Version",
+    "VersionSummary",
     "WorkflowSummary",
+    "activate",
+    "active",
+    "choices",
     "components",
+    "diff",
     "draft",
+    "draft_status",
     "list_workflows",
     "login",
     "logout",
     "me",
+    "publish",
     "save_draft",
     "save_new_draft",
     "set_language",
     "validate",
+    "version",
+    "versions",
     "workflow_content",
 ]
 
@@ -151,7 +167,7 @@ def _client() -> httpx.AsyncClient:
     return _clients[loop]
 
 
-async def _call(
+async def _request(
     method: str,
     path: str,
     token: str | None = None,
@@ -159,7 +175,8 @@ async def _call(
     json: Any = None,
     params: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
-) -> Any:
+) -> httpx.Response:
+    """The response of a successful call; an :class:`ApiError` otherwise."""
     sent = dict(headers or {})
     if token:
         sent["Authorization"] = f"Bearer {token}"
@@ -169,16 +186,30 @@ async def _call(
         raise ApiError(0, f"{API_URL} cannot be reached ({exc.__class__.__name__}).") from exc
     if response.status_code >= 400:
         raise _problem(response)
+    return response
+
+
+async def _call(
+    method: str,
+    path: str,
+    token: str | None = None,
+    *,
+    json: Any = None,
+    params: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
+    """The JSON body of a successful call (``None`` when it has none)."""
+    response = await _request(method, path, token, json=json, params=params, headers=headers)
     if response.status_code == 204 or not response.content:
         return None
     return response.json()
 
 
-def _document(key: str) -> str:
+def _document(key: str, kind: str = "workflow") -> str:
     # A key the user typed goes into the path as one segment, whatever it holds (dots
     # too, or "." and ".." would move up the path); the API answers 404 with the key
     # rules for anything that is not a key.
-    return f"/documents/workflow/{quote(key, safe='').replace('.', '%2E')}"
+    return f"/documents/{kind}/{quote(key, safe='').replace('.', '%2E')}"
 
 
 async def login(username: str, password: str) -> Login:
@@ -255,20 +286,44 @@ async def components(token: str) -> list[dict[str, Any]]:
     return [item for item in body["items"] if isinstance(item, dict)]
 
 
-async def draft(token: str, key: str) -> Draft:
+async def draft(token: str, key: str, kind: str = "workflow") -> Draft:
     """The draft of ``key``, or its newest version when it has no draft."""
+    path = _document(key, kind)
     try:
-        body = await _call("GET", f"{_document(key)}/draft", token)
+        body = await _call("GET", f"{path}/draft", token)
     except ApiError as error:
         if error.status != 404:
             raise
-        page = await _call("GET", f"{_document(key)}/versions", token, params={"limit": 1})
+        page = await _call("GET", f"{path}/versions", token, params={"limit": 1})
         items = page.get("items") or []
         if not items:
             raise
-        latest = await _call("GET", f"{_document(key)}/versions/{items[0]['version']}", token)
+        latest = await _call("GET", f"{path}/versions/{items[0]['version']}", token)
         return Draft(content=latest["content"], revision=None, errors=[])
     return Draft(content=body["content"], revision=int(body["revision"]), errors=body["errors"])
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What a step's settings may name: the forms, and the roles the permission
+    matrices know (until people and roles have their own API)."""
+
+    forms: dict[str, dict[str, str]]  # key -> title
+    roles: list[str]
+
+
+async def _keys(token: str, kind: str) -> dict[str, dict[str, str]]:
+    page = await _call("GET", "/documents", token, params={"kind": kind, "limit": PAGE_SIZE})
+    return {str(i["key"]): dict(i.get("title") or {}) for i in page["items"]}
+
+
+async def choices(token: str) -> Choices:
+    forms = await _keys(token, "form")
+    roles: set[str] = set()
+    for key in await _keys(token, "permission_matrix"):
+        matrix = (await draft(token, key, "permission_matrix")).content
+        roles |= {str(r["role"]) for r in matrix.get("roles") or [] if isinstance(r, dict)}
+    return Choices(forms=forms, roles=sorted(roles))
 
 
 async def validate(token: str, content: dict[str, Any]) -> list[dict[str, Any]]:
@@ -286,3 +341,199 @@ async def save_draft(
     headers = {"If-Match": f'"{revision}"'} if revision is not None else {"If-None-Match": "*"}
     body = await _call("PUT", f"{_document(key)}/draft", token, json=content, headers=headers)
     return int(body["revision"]), [e for e in body["errors"] if isinstance(e, dict)]
+
+
+# ---------------------------------------------------------------------------------------
+# Versions, diff, publish and active versions: the versions page of one workflow.
+
+
+@dataclass(frozen=True)
+class VersionSummary:
+    """One line of ``GET .../versions`` (newest first). Versions never change."""
+
+    version: int
+    hash: str
+    author: str
+    published_at: str
+    message: str
+
+    @classmethod
+    def decode(cls, body: dict[str, Any]) -> VersionSummary:
+        return cls(
+            version=int(body["version"]),
+            hash=str(body.get("hash", "")),
+            author=str(body.get("author", "")),
+            published_at=str(body.get("published_at", "")),
+            message=str(body.get("message") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class Version:
+    """One published version with its content."""
+
+    summary: VersionSummary
+    content: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DraftStatus:
+    """The draft as ``GET .../draft`` gives it: may it be published, and at which revision."""
+
+    revision: int
+    valid: bool
+    errors: list[dict[str, Any]]
+    content: dict[str, Any]
+    updated_at: str
+    updated_by: str
+
+
+@dataclass(frozen=True)
+class Diff:
+    """``GET .../diff``: ``changes`` are ``{op, path, aspect, before, after, summary}``
+    with ids, not list positions, naming nodes and edges in ``path``."""
+
+    from_: str
+    to: str
+    logic_changes: int
+    layout_changes: int
+    changes: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Published:
+    """The outcome of a publish: the version, and whether it is new (201) or the
+    draft was identical to the latest version (200, nothing stored)."""
+
+    version: int
+    hash: str
+    created: bool
+
+
+@dataclass(frozen=True)
+class Move:
+    """One recorded move of an active pointer (``activate`` or ``rollback``)."""
+
+    variant: str
+    action: str
+    from_version: int | None
+    to_version: int
+    actor: str
+    at: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Active:
+    """Which version each variant's new instances start on, and how it got there."""
+
+    variants: dict[str, int]
+    history: list[Move]
+
+    @classmethod
+    def decode(cls, body: dict[str, Any]) -> Active:
+        return cls(
+            variants={
+                str(name): int(pointer["version"])
+                for name, pointer in (body.get("variants") or {}).items()
+            },
+            history=[
+                Move(
+                    variant=str(m["variant"]),
+                    action=str(m.get("action", "")),
+                    from_version=None if m.get("from_version") is None else int(m["from_version"]),
+                    to_version=int(m["to_version"]),
+                    actor=str(m.get("actor", "")),
+                    at=str(m.get("at", "")),
+                    reason=str(m.get("reason") or ""),
+                )
+                for m in body.get("history") or []
+                if isinstance(m, dict)
+            ],
+        )
+
+
+async def versions(token: str, key: str) -> list[VersionSummary]:
+    """Every published version of ``key``, newest first, following the pages."""
+    items: list[VersionSummary] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": PAGE_SIZE}
+        if cursor:
+            params["cursor"] = cursor
+        page = await _call("GET", f"{_document(key)}/versions", token, params=params)
+        items.extend(VersionSummary.decode(item) for item in page["items"])
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return items
+
+
+async def version(token: str, key: str, number: int) -> Version:
+    body = await _call("GET", f"{_document(key)}/versions/{int(number)}", token)
+    return Version(summary=VersionSummary.decode(body), content=body["content"])
+
+
+async def draft_status(token: str, key: str) -> DraftStatus | None:
+    """The draft of ``key`` with its errors; ``None`` when it has none."""
+    try:
+        body = await _call("GET", f"{_document(key)}/draft", token)
+    except ApiError as error:
+        if error.status == 404:
+            # 404 also answers an unknown workflow; ``versions`` tells the two apart.
+            return None
+        raise
+    return DraftStatus(
+        revision=int(body["revision"]),
+        valid=bool(body["valid"]),
+        errors=[e for e in body.get("errors") or [] if isinstance(e, dict)],
+        content=body["content"],
+        updated_at=str(body.get("updated_at", "")),
+        updated_by=str(body.get("updated_by", "")),
+    )
+
+
+async def diff(token: str, key: str, from_: str, to: str) -> Diff:
+    """The changes from version ``from_`` to version ``to`` (a number, or ``draft``)."""
+    body = await _call("GET", f"{_document(key)}/diff", token, params={"from": from_, "to": to})
+    return Diff(
+        from_=str(body.get("from", from_)),
+        to=str(body.get("to", to)),
+        logic_changes=int(body.get("logic_changes", 0)),
+        layout_changes=int(body.get("layout_changes", 0)),
+        changes=[c for c in body.get("changes") or [] if isinstance(c, dict)],
+    )
+
+
+async def publish(token: str, key: str, message: str, revision: int) -> Published:
+    """Publish draft ``revision``. A newer draft is a 409 and an invalid one a 422
+    (with ``errors``); nothing is stored either way."""
+    response = await _request(
+        "POST",
+        f"{_document(key)}/publish",
+        token,
+        json={"message": message, "revision": revision},
+    )
+    # Only the status tells a new version (201) from an identical draft (200).
+    body = response.json()
+    return Published(
+        version=int(body["version"]),
+        hash=str(body.get("hash", "")),
+        created=response.status_code == 201,
+    )
+
+
+async def active(token: str, key: str) -> Active:
+    return Active.decode(await _call("GET", f"{_document(key)}/active", token))
+
+
+async def activate(token: str, key: str, variant: str, number: int, reason: str = "") -> Active:
+    """Point ``variant`` at version ``number`` (an earlier one: a roll back). The API
+    checks the variant name and answers with its rules when it is not one."""
+    segment = quote(variant, safe="").replace(".", "%2E")
+    body = await _call(
+        "PUT",
+        f"{_document(key)}/active/{segment}",
+        token,
+        json={"version": int(number), "reason": reason},
+    )
+    return Active.decode(body)

@@ -172,6 +172,183 @@ LABELS: dict[str, tuple[str, str]] = {
     "unit.hours": ("hours", "小时"),
     "unit.days": ("days", "天"),
     "unit.weeks": ("weeks", "周"),
+    # versions page
+    "versions.title": ("Versions", "版本"),
+    "versions.subtitle": (
+        "What was published, what changed, and which version is live.",
+        "已发布的版本、变更内容以及生效版本。",
+    ),
+    "versions.back": ("Back to the editor", "返回编辑器"),
+    "versions.list": ("Published versions", "已发布版本"),
+    "versions.none": (
+        "Nothing is published yet. Publish the draft to create version 1.",
+        "尚未发布任何版本。发布草稿即可创建版本 1。",
+    ),
+    "versions.number": ("Version {n}", "版本 {n}"),
+    "versions.short": ("v{n}", "v{n}"),
+    "versions.no_message": ("No message", "无说明"),
+    "versions.by": ("by {user}", "由 {user} 发布"),
+    "versions.hash": ("Content hash", "内容哈希"),
+    "versions.live_for": ("Live for", "生效于"),
+    "versions.new": ("New", "新"),
+    "versions.changes": ("Changes", "变更"),
+    "versions.changes_help": (
+        "Show what this version changed against the one before.",
+        "显示此版本相对上一版本的变更。",
+    ),
+    "versions.load_failed": ("The versions could not be loaded.", "无法加载版本。"),
+    "versions.not_found": ("This workflow does not exist.", "此流程不存在。"),
+    "versions.read_only": (
+        "Read only: your role may look at versions but not publish or change what is live.",
+        "只读：你的角色可以查看版本，但不能发布或更改生效版本。",
+    ),
+    "versions.compare": ("What changed", "变更对比"),
+    "versions.from": ("From", "从"),
+    "versions.to": ("To", "到"),
+    "versions.option_version": ("Version {n}", "版本 {n}"),
+    "versions.option_live": ("Version {n} (live: {variants})", "版本 {n}（生效：{variants}）"),
+    "versions.option_draft": ("Draft (revision {revision})", "草稿（修订 {revision}）"),
+    "versions.logic_count": ("Logic changes: {n}", "逻辑变更：{n}"),
+    "versions.layout_count": ("Layout changes: {n}", "布局变更：{n}"),
+    "versions.no_changes": ("No differences: both are the same.", "没有差异：两者相同。"),
+    "versions.same_choice": (
+        "Choose two different versions to compare.",
+        "请选择两个不同的版本进行对比。",
+    ),
+    "versions.single": (
+        "There is only one version and no draft: nothing to compare yet.",
+        "只有一个版本且没有草稿：暂无可对比的内容。",
+    ),
+    "versions.draft_only": (
+        "Nothing is published yet: the draft is shown as it is.",
+        "尚未发布任何版本：此处显示草稿本身。",
+    ),
+    "versions.empty": (
+        "This workflow has neither a draft nor a version.",
+        "此流程既没有草稿也没有版本。",
+    ),
+    "versions.diff_failed": ("The changes could not be loaded.", "无法加载变更。"),
+    "versions.logic": ("Changes to how the workflow behaves", "影响流程运行的变更"),
+    "versions.moved": ("{n} steps moved (layout only)", "{n} 个节点移动了位置（仅布局）"),
+    "versions.moved_one": ("1 step moved (layout only)", "1 个节点移动了位置（仅布局）"),
+    "versions.layout_other": ("Layout changes: {n}", "布局变更：{n}"),
+    "versions.layout_show": ("Show", "展开"),
+    "versions.layout_hide": ("Hide", "收起"),
+    "versions.op_added": ("Added", "新增"),
+    "versions.op_removed": ("Removed", "删除"),
+    "versions.op_changed": ("Changed", "修改"),
+    "versions.canvas_help": (
+        "The canvas shows “to”; what “from” had and “to” lost is drawn in red. "
+        "Click a change to find it on the canvas.",
+        "画布显示“到”一侧；“从”一侧有而“到”一侧已删除的内容以红色显示。点击某项变更可在画布上定位。",
+    ),
+    "versions.publish": ("Publish draft", "发布草稿"),
+    "versions.publish_title": ("Publish the draft", "发布草稿"),
+    "versions.publish_intro": (
+        "Draft revision {revision} becomes version {n}. A published version never changes.",
+        "草稿修订 {revision} 将成为版本 {n}。版本发布后不可再修改。",
+    ),
+    "versions.publish_preview": (
+        "Against version {n}: logic changes {logic}, layout changes {layout}.",
+        "相对版本 {n}：逻辑变更 {logic} 处，布局变更 {layout} 处。",
+    ),
+    "versions.publish_first": ("This will be the first version.", "这将是第一个版本。"),
+    "versions.publish_not_live": (
+        "Publishing does not make it live: afterwards, make it live for a variant.",
+        "发布不会使其自动生效：发布后请为变体设置生效版本。",
+    ),
+    "versions.publish_message": ("What changed, and why", "变更内容及原因"),
+    "versions.publish_placeholder": (
+        "e.g. Managers approve discounts above 10%",
+        "例如：折扣超过 10% 需经理审批",
+    ),
+    "versions.publish_submit": ("Publish", "发布"),
+    "versions.cancel": ("Cancel", "取消"),
+    "versions.publish_done": ("Version {n} published.", "已发布版本 {n}。"),
+    "versions.publish_same": (
+        "The draft is identical to version {n}: nothing new was published.",
+        "草稿与版本 {n} 相同：未发布新版本。",
+    ),
+    "versions.publish_conflict": (
+        "The draft changed while you were reviewing it. The newest draft is loaded now: "
+        "check what changed and publish again.",
+        "你查看期间草稿已被修改。现已加载最新草稿：请检查变更后重新发布。",
+    ),
+    "versions.publish_invalid": (
+        "The draft has errors; nothing was published.",
+        "草稿有错误，未发布任何内容。",
+    ),
+    "versions.publish_failed": ("Nothing was published.", "未发布任何内容。"),
+    "versions.blocked_no_draft": ("There is no draft to publish.", "没有可发布的草稿。"),
+    "versions.blocked_error_one": (
+        "The draft has 1 error. Fix it in the editor first.",
+        "草稿有 1 个错误，请先在编辑器中修正。",
+    ),
+    "versions.blocked_errors": (
+        "The draft has {n} errors. Fix them in the editor first.",
+        "草稿有 {n} 个错误，请先在编辑器中修正。",
+    ),
+    "versions.published_banner": (
+        "Version {n} is published. New cases start on it only once it is live for a variant.",
+        "版本 {n} 已发布。只有为变体设为生效后，新的流程实例才会使用它。",
+    ),
+    "versions.activate": ("Make live…", "设为生效…"),
+    "versions.activate_title": ("Make a version live", "设置生效版本"),
+    "versions.activate_version": ("Version", "版本"),
+    "versions.activate_variant": ("Variant", "变体"),
+    "versions.variant_new": ("New variant…", "新建变体…"),
+    "versions.variant_name": ("Name of the new variant", "新变体名称"),
+    "versions.variant_help": (
+        "Lower-case letters, digits and '-', e.g. east or key-accounts.",
+        "小写字母、数字和“-”，例如 east 或 key-accounts。",
+    ),
+    "versions.variant_missing": ("Enter the name of the new variant.", "请输入新变体的名称。"),
+    "versions.activate_reason": (
+        "Reason (optional, kept in the audit log)",
+        "原因（可选，记入审计日志）",
+    ),
+    "versions.move": (
+        "Variant {variant}: version {from} → version {to}",
+        "变体 {variant}：版本 {from} → 版本 {to}",
+    ),
+    "versions.move_first": (
+        "Variant {variant}: not live yet → version {to}",
+        "变体 {variant}：尚未生效 → 版本 {to}",
+    ),
+    "versions.move_same": (
+        "Variant {variant} already uses version {to}: nothing changes.",
+        "变体 {variant} 已在使用版本 {to}：没有变化。",
+    ),
+    "versions.move_effect": (
+        "New cases will use version {to}; running cases stay on their version.",
+        "新的流程实例将使用版本 {to}；运行中的流程实例保持原版本。",
+    ),
+    "versions.move_rollback": (
+        "This is a roll back to an earlier version. It is recorded; no history is rewritten.",
+        "这是回滚到较早的版本。此操作会被记录，不会改写历史。",
+    ),
+    "versions.activate_confirm": ("Make version {n} live", "使版本 {n} 生效"),
+    "versions.rollback_confirm": ("Roll back to version {n}", "回滚到版本 {n}"),
+    "versions.activate_done": (
+        "Variant {variant} now uses version {n}.",
+        "变体 {variant} 现已使用版本 {n}。",
+    ),
+    "versions.activate_failed": ("The live version was not changed.", "生效版本未更改。"),
+    "versions.live_title": ("Live versions", "生效版本"),
+    "versions.live_none": ("No version is live yet.", "尚无生效版本。"),
+    "versions.history": ("History of live versions", "生效版本变更记录"),
+    "versions.history_first": (
+        "{actor} made version {to} live for {variant}",
+        "{actor} 将变体 {variant} 的生效版本设为版本 {to}",
+    ),
+    "versions.history_forward": (
+        "{actor} moved {variant} from version {from} to version {to}",
+        "{actor} 将变体 {variant} 从版本 {from} 改为版本 {to}",
+    ),
+    "versions.history_rollback": (
+        "{actor} rolled {variant} back from version {from} to version {to}",
+        "{actor} 将变体 {variant} 从版本 {from} 回滚到版本 {to}",
+    ),
     # errors any screen may show
     "error.unreachable": (
         "The Trellis server cannot be reached. Try again in a moment.",

@@ -9,6 +9,8 @@ from studio.editor.state import EditorState
 from studio.login import LoginState, login_page
 from studio.session import EDITOR_ROUTE, HOME_ROUTE, LOGIN_ROUTE, SessionState
 from studio.shell import shell
+from studio.versions.page import versions_page
+from studio.versions.state import VersionsState
 from studio.workflows import WorkflowsState, workflows_page
 
 TITLE = "Trellis Studio"
@@ -28,4 +30,10 @@ app.add_page(
     route=EDITOR_ROUTE,
     title=TITLE,
     on_load=[SessionState.require_login, EditorState.open],
+)
+app.add_page(
+    lambda: shell(versions_page(), wide=True),
+    route="/workflows/[key]/versions",
+    title=TITLE,
+    on_load=[SessionState.require_login, VersionsState.open],
 )

@@ -104,6 +104,7 @@ def _start(folder: Path) -> Studio:
         password=password,
         pids=tuple(reversed(pids)),
         down=str(down),
+        database=database,
     )
 
 

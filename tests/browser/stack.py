@@ -27,6 +27,7 @@ class Studio:
     password: str
     pids: tuple[int, ...]  # process groups to stop when the last worker is done
     down: str = ""  # the proxy's list of workflow keys whose API calls fail (proxy.py)
+    database: str = ""  # the API's database URL, for the CLI (trellis users set-role)
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from studio.new_workflow import blank, copied, title
 
 LABEL_KEY = re.compile(
     r"^(app|nav|shell|role|login|workflows|column|draft|active|variant|changed|create|error"
-    r"|common|editor|palette|category|canvas|panel|unit)\.[a-z_]+$"
+    r"|common|editor|palette|category|canvas|panel|unit|versions)\.[a-z_]+$"
 )
 
 

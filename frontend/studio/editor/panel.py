@@ -13,7 +13,7 @@ from typing import Any
 import reflex as rx
 
 from studio.editor import config_form
-from studio.editor.config_form import FieldRow
+from studio.editor.config_form import FieldRow, Option
 from studio.editor.graph import localized, pin
 from studio.editor.state import EditorState
 from studio.labels import text
@@ -33,6 +33,24 @@ SELECT_STYLE = {
     "min_width": "120px",
     "max_width": "100%",
 }
+
+
+def _named(value: Any, name: str) -> set[str]:
+    """Every string held under ``name`` (or in a list under ``name + "s"``) anywhere in
+    ``value``: the roles or users a workflow names."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == name and isinstance(item, str):
+                found.add(item)
+            elif key == f"{name}s" and isinstance(item, list):
+                found |= {i for i in item if isinstance(i, str)}
+            else:
+                found |= _named(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _named(item, name)
+    return found
 
 
 class PanelState(EditorState):
@@ -139,6 +157,22 @@ class PanelState(EditorState):
             else "false",
         }
 
+    @rx.var
+    def form_options(self) -> list[Option]:
+        return [
+            Option(value=key, label=f"{localized(title, self.lang) or key} ({key})")
+            for key, title in sorted(self._forms.items())
+        ]
+
+    @rx.var
+    def role_suggestions(self) -> list[str]:
+        """Roles the permission matrices know, and any this workflow names already."""
+        return sorted({*self._roles, *_named(self._document, "role")})
+
+    @rx.var
+    def user_suggestions(self) -> list[str]:
+        return sorted(_named(self._document, "user"))
+
     # ---- changes: each becomes one edit of the document ------------------------
 
     def _config_change(self, change: Any) -> Any:
@@ -217,7 +251,7 @@ def field_error(row: rx.Var[FieldRow]) -> rx.Component:
     )
 
 
-def _input(row: rx.Var[FieldRow], **props: Any) -> rx.Component:
+def _input(row: rx.Var[FieldRow], choices: str = "", **props: Any) -> rx.Component:
     return rx.input(
         value=row.value,
         on_change=lambda value: PanelState.set_field(row.pointer, value),
@@ -225,7 +259,7 @@ def _input(row: rx.Var[FieldRow], **props: Any) -> rx.Component:
         size="2",
         width="100%",
         color_scheme=rx.cond(row.error != "", "red", "gray"),
-        custom_attrs={"data-pointer": row.pointer},
+        custom_attrs={"data-pointer": row.pointer, **({"list": choices} if choices else {})},
         **props,
     )
 
@@ -345,6 +379,33 @@ def long_text_input(row: rx.Var[FieldRow]) -> rx.Component:
     )
 
 
+def form_input(row: rx.Var[FieldRow]) -> rx.Component:
+    """A form is chosen from the forms that exist."""
+    return rx.el.select(
+        rx.el.option("—", value=""),
+        rx.foreach(PanelState.form_options, lambda o: rx.el.option(o.label, value=o.value)),
+        value=row.value,
+        on_change=lambda value: PanelState.set_field(row.pointer, value),
+        custom_attrs={"data-pointer": row.pointer},
+        class_name="panel-select",
+        style=SELECT_STYLE,
+    )
+
+
+def suggestions() -> rx.Component:
+    """The lists the role and user inputs offer (the user may still type a new name)."""
+    return rx.fragment(
+        rx.el.datalist(
+            rx.foreach(PanelState.role_suggestions, lambda r: rx.el.option(value=r)),
+            id="role-choices",
+        ),
+        rx.el.datalist(
+            rx.foreach(PanelState.user_suggestions, lambda u: rx.el.option(value=u)),
+            id="user-choices",
+        ),
+    )
+
+
 def control(row: rx.Var[FieldRow]) -> rx.Component:
     return rx.cond(row.multiline, long_text_input(row), typed_control(row))
 
@@ -356,6 +417,9 @@ def typed_control(row: rx.Var[FieldRow]) -> rx.Component:
         ("select", select_input(row)),
         ("duration", duration_input(row)),
         ("boolean", boolean_input(row)),
+        ("form", form_input(row)),
+        ("role", _input(row, "role-choices", auto_complete="off")),
+        ("user", _input(row, "user-choices", auto_complete="off")),
         ("number", _input(row, type="number")),
         ("integer", _input(row, type="number", step="1")),
         _input(row),
@@ -433,6 +497,7 @@ def node_panel() -> rx.Component:
         label_inputs(),
         rx.separator(),
         rx.foreach(PanelState.rows, field_row),
+        suggestions(),
         spacing="3",
         width="100%",
     )

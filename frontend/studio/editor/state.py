@@ -56,6 +56,8 @@ class EditorState(SessionState):
     _undo: list[dict[str, Any]] = []
     _redo: list[dict[str, Any]] = []
     _clipboard: dict[str, list[dict[str, Any]]] = {}
+    _forms: dict[str, dict[str, str]] = {}
+    _roles: list[str] = []
     base_revision: int = -1  # the draft revision edits start from; -1: no draft yet
     dirty: bool = False
     revision: int = 0  # counts documents, so the canvas knows when to redraw
@@ -169,6 +171,8 @@ class EditorState(SessionState):
             return
         items = await api.components(self.token)
         self._catalogue = {str(item["type"]): item for item in items}
+        known = await api.choices(self.token)
+        self._forms, self._roles = known.forms, known.roles
 
     def _take(self, opened: api.Draft) -> None:
         """The server's draft becomes what is edited, with nothing unsaved."""

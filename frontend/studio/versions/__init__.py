@@ -1,0 +1,1 @@
+"""The versions page of one workflow: versions, diffs, publish and live versions."""
