@@ -499,6 +499,10 @@ def test_newline_smuggled_into_key_or_variant_is_refused(admin: Client) -> None:
     doc["key"] = "abc\n"
     problem(admin.put("/api/v1/documents/form/abc%0A/draft", json=doc), 404)
     problem(admin.put("/api/v1/documents/form/deal/active/east%0A", json={"version": 1}), 400)
+    # What a user typed as a new variant: the answer says what a name may hold.
+    spaced = admin.put("/api/v1/documents/form/deal/active/East%20Coast", json={"version": 1})
+    body = problem(spaced, 400)
+    assert "lower-case letters, digits and '-'" in body["detail"]
 
 
 def test_leading_blank_condition_with_a_known_form(admin: Client) -> None:

@@ -42,8 +42,13 @@ __all__ = ["DocumentController", "ValidateController"]
 _KEY = re.compile(KEY_PATTERN)
 
 VARIANT_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+# The pattern is checked by the handler, not declared on the parameter: the
+# framework's own refusal names a regex, ours says what a variant name may hold.
 Variant = Annotated[
-    str, PathParameter(pattern=VARIANT_PATTERN, description="e.g. default, east, south")
+    str,
+    PathParameter(
+        description="Lower-case letters, digits and '-', 1-63 characters, e.g. default, east."
+    ),
 ]
 # A version number (bounded like every id) or "draft".
 VERSION_REF = r"^([1-9][0-9]{0,8}|draft)$"
@@ -366,7 +371,7 @@ class DocumentController(Controller):
         opt={"action": "documents.activate"},
         sync_to_thread=True,
         summary="Activate a version for a variant, or roll back",
-        responses=problem_responses(404, 413, 422),
+        responses=problem_responses(400, 404, 413, 422),
     )
     def put_active(
         self,
@@ -381,7 +386,11 @@ class DocumentController(Controller):
         _address(kind, key)
         # fullmatch: Python's "$" would also accept a trailing newline.
         if not re.fullmatch(VARIANT_PATTERN, variant):
-            raise Problem(400, f"{variant!r} is not a variant name ({VARIANT_PATTERN}).")
+            raise Problem(
+                400,
+                f"{variant!r} is not a variant name: use lower-case letters, digits and '-', "
+                "1 to 63 characters, starting with a letter or digit (e.g. east, south-2).",
+            )
         store.activate(
             db,
             kind,
