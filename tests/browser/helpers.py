@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
 from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.stack import Studio
 
 __all__ = [
     "LINGUIST",
+    "api",
     "connect",
     "create_workflow",
     "drag_step",
     "edge_between",
+    "editor_ready",
     "field",
+    "flow",
     "node_id",
     "open_editor",
+    "put_draft",
     "row",
     "save",
     "sign_in",
+    "simple",
     "step",
 ]
 
@@ -57,6 +69,12 @@ def create_workflow(page: Page, key: str, title: str = "", copy_of: str = "") ->
 def open_editor(page: Page, key: str) -> None:
     """Open the canvas of ``key`` and wait until its steps are drawn."""
     page.goto(f"/workflows/{key}")
+    editor_ready(page)
+
+
+def editor_ready(page: Page) -> None:
+    """Wait until the editor has loaded the draft (and any unsaved local copy)."""
+    expect(page.locator('#workspace[data-ready="true"]')).to_be_visible()
     expect(page.locator(".react-flow__node").first).to_be_visible()
 
 
@@ -120,3 +138,44 @@ def field(page: Page, pointer: str) -> Locator:
 def save(page: Page) -> None:
     page.click("#save-button")
     expect(page.locator("#save-status")).to_have_text("All changes saved")
+
+
+# ---- data through the API itself -------------------------------------------------------
+
+
+@contextmanager
+def api(studio: Studio, username: str = "admin") -> Iterator[httpx.Client]:
+    """A client of the API itself, signed in as ``username``."""
+    with httpx.Client(base_url=studio.api, timeout=30) as client:
+        credentials = {"username": username, "password": studio.password}
+        body = client.post("/auth/login", json=credentials).json()
+        client.headers["Authorization"] = f"Bearer {body['token']}"
+        yield client
+
+
+def put_draft(studio: Studio, content: dict[str, Any]) -> int:
+    with api(studio) as client:
+        response = client.put(f"/documents/workflow/{content['key']}/draft", json=content)
+        assert response.status_code in (200, 201), response.text
+        return int(response.json()["revision"])
+
+
+def flow(key: str, *nodes: dict[str, Any], edges: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "kind": "workflow",
+        "schema_version": 2,
+        "key": key,
+        "title": {"en": key.replace("-", " ").capitalize()},
+        "nodes": list(nodes),
+        "edges": edges,
+    }
+
+
+def simple(key: str) -> dict[str, Any]:
+    """start → end, valid."""
+    return flow(
+        key,
+        {"id": "start", "type": "start", "position": {"x": 0, "y": 0}},
+        {"id": "end", "type": "end", "position": {"x": 300, "y": 0}},
+        edges=[{"id": "e1", "source": "start", "target": "end"}],
+    )

@@ -11,22 +11,24 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.helpers import (
     LINGUIST,
+    api,
     connect,
     create_workflow,
     drag_step,
     field,
+    flow,
     node_id,
     open_editor,
+    put_draft,
     save,
     sign_in,
+    simple,
     step,
 )
 from tests.browser.stack import Studio
@@ -39,44 +41,6 @@ SCREEN = {"width": 1600, "height": 900}
 @pytest.fixture(autouse=True)
 def _wide(page: Page) -> None:
     page.set_viewport_size(SCREEN)
-
-
-@contextmanager
-def api(studio: Studio, username: str = "admin") -> Iterator[httpx.Client]:
-    """A client of the API itself, signed in as ``username``."""
-    with httpx.Client(base_url=studio.api, timeout=30) as client:
-        credentials = {"username": username, "password": studio.password}
-        body = client.post("/auth/login", json=credentials).json()
-        client.headers["Authorization"] = f"Bearer {body['token']}"
-        yield client
-
-
-def put_draft(studio: Studio, content: dict[str, Any]) -> int:
-    with api(studio) as client:
-        response = client.put(f"/documents/workflow/{content['key']}/draft", json=content)
-        assert response.status_code in (200, 201), response.text
-        return int(response.json()["revision"])
-
-
-def flow(key: str, *nodes: dict[str, Any], edges: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "kind": "workflow",
-        "schema_version": 2,
-        "key": key,
-        "title": {"en": key.replace("-", " ").capitalize()},
-        "nodes": list(nodes),
-        "edges": edges,
-    }
-
-
-def simple(key: str) -> dict[str, Any]:
-    """start → end, valid."""
-    return flow(
-        key,
-        {"id": "start", "type": "start", "position": {"x": 0, "y": 0}},
-        {"id": "end", "type": "end", "position": {"x": 300, "y": 0}},
-        edges=[{"id": "e1", "source": "start", "target": "end"}],
-    )
 
 
 @contextmanager

@@ -217,6 +217,10 @@ def workspace() -> rx.Component:
             min_width="0",
         ),
         side_panel(),
+        # "ready" once the draft and any unsaved local copy are in: before that a
+        # click would land on what is about to be replaced.
+        custom_attrs={"data-ready": EditorState.storage_ready.to_string()},
+        id="workspace",
         spacing="0",
         width="100%",
         flex="1",
