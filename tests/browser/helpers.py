@@ -26,6 +26,7 @@ __all__ = [
     "put_draft",
     "row",
     "save",
+    "settled",
     "sign_in",
     "simple",
     "step",
@@ -83,8 +84,14 @@ def step(page: Page, node_type: str, nth: int = 0) -> Locator:
     return page.locator(f'.react-flow__node:has([data-node-type="{node_type}"])').nth(nth)
 
 
+def settled(page: Page) -> None:
+    """Wait until the last edit has been validated (its errors are on the canvas)."""
+    expect(page.locator('#workspace[data-checking="false"]')).to_be_visible()
+
+
 def drag_step(page: Page, node_type: str, x: int, y: int) -> None:
     """Drag ``node_type`` from the palette onto the canvas at (x, y) of the pane."""
+    settled(page)
     before = page.locator(".react-flow__node").count()
     page.drag_and_drop(
         f'[data-palette-type="{node_type}"]',
@@ -92,6 +99,7 @@ def drag_step(page: Page, node_type: str, x: int, y: int) -> None:
         target_position={"x": x, "y": y},
     )
     expect(page.locator(".react-flow__node")).to_have_count(before + 1)
+    settled(page)
 
 
 def _centre(locator: Locator) -> tuple[float, float]:
@@ -102,6 +110,7 @@ def _centre(locator: Locator) -> tuple[float, float]:
 
 def connect(page: Page, source: Locator, target: Locator, port: str = "") -> None:
     """Drag from the source step's handle (``port``, or its only one) to the target's."""
+    settled(page)
     before = page.locator(".react-flow__edge").count()
     handle = (
         f'.react-flow__handle[data-handleid="{port}"]' if port else ".react-flow__handle.source"
@@ -114,6 +123,7 @@ def connect(page: Page, source: Locator, target: Locator, port: str = "") -> Non
         page.mouse.move(x + (to_x - x) * i / 10, y + (to_y - y) * i / 10)
     page.mouse.up()
     expect(page.locator(".react-flow__edge")).to_have_count(before + 1)
+    settled(page)
 
 
 def edge_between(page: Page, source_id: str, target_id: str) -> Locator:

@@ -65,13 +65,15 @@ def test_draw_configure_fix_save_and_reload(page: Page, studio: Studio) -> None:
     sign_in(page, "editor", studio.password)
     create_workflow(page, "drawn-routing", title="Drawn routing")
     expect(page.locator(".react-flow__node")).to_have_count(2)  # blank: start → end
-    # Start over from nothing but the start: delete the blank's end (and its edge).
-    step(page, "end").click()
+    # Start from an empty canvas: select both steps of the blank and delete them.
+    step(page, "start").click()
+    step(page, "end").click(modifiers=["Shift"])
     page.keyboard.press("Delete")
-    expect(page.locator(".react-flow__node")).to_have_count(1)
+    expect(page.locator(".react-flow__node")).to_have_count(0)
     expect(page.locator(".react-flow__edge")).to_have_count(0)
 
-    drag_step(page, "decision", 330, 300)
+    drag_step(page, "start", 120, 300)
+    drag_step(page, "decision", 370, 300)
     drag_step(page, "approval", 600, 160)
     drag_step(page, "end", 880, 300)
     drag_step(page, "end", 880, 480)

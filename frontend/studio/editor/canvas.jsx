@@ -165,14 +165,27 @@ const StepNode = memo(function StepNode({ data, selected }) {
 // Module-level: a new object per render would make React Flow re-mount every node.
 const NODE_TYPES = { step: StepNode };
 
+// A node whose drawing did not change keeps its very object: React Flow then keeps
+// its measured size and handle positions untouched, even while a connection is
+// being dragged from or to it.
+function unchanged(old, node, readOnly) {
+  return (
+    old &&
+    old.draggable === !readOnly &&
+    old.position.x === node.position.x &&
+    old.position.y === node.position.y &&
+    JSON.stringify(old.data) === JSON.stringify(node)
+  );
+}
+
 function toNodes(graph, previous, readOnly) {
   return (graph.nodes || []).map((node) => {
     const old = previous.get(node.id);
+    if (unchanged(old, node, readOnly) || (old && old.dragging)) return old;
     return {
       id: node.id,
       type: "step",
-      // A node being dragged stays where the pointer has it.
-      position: old && old.dragging ? old.position : node.position,
+      position: node.position,
       data: node,
       selected: Boolean(old && old.selected),
       measured: old ? old.measured : undefined,

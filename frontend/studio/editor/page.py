@@ -219,7 +219,11 @@ def workspace() -> rx.Component:
         side_panel(),
         # "ready" once the draft and any unsaved local copy are in: before that a
         # click would land on what is about to be replaced.
-        custom_attrs={"data-ready": EditorState.storage_ready.to_string()},
+        # "checking" while an edit is being validated: its errors are not in yet.
+        custom_attrs={
+            "data-ready": EditorState.storage_ready.to_string(),
+            "data-checking": EditorState.checking.to_string(),
+        },
         id="workspace",
         spacing="0",
         width="100%",

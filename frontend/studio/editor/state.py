@@ -68,6 +68,7 @@ class EditorState(SessionState):
     restored_at: str = ""
     saving: bool = False
     conflict: bool = False
+    checking: bool = False  # an edit is being validated
 
     # ---- what the page shows -------------------------------------------------
 
@@ -217,13 +218,13 @@ class EditorState(SessionState):
     # ---- editing ---------------------------------------------------------------
 
     async def _validate(self) -> None:
-        if self.read_only:
-            return
         try:
-            self._problems = await api.validate(self.token, self._document)
+            if not self.read_only:
+                self._problems = await api.validate(self.token, self._document)
         except api.ApiError:
-            # Validation is advice while editing; saving reports what the server says.
-            return
+            pass  # validation is advice while editing; saving reports what the server says
+        finally:
+            self.checking = False
 
     def _change(self, document: dict[str, Any], select: list[str] | None = None) -> bool:
         """Make ``document`` the current one, keeping the previous for undo."""
@@ -233,6 +234,7 @@ class EditorState(SessionState):
         self._redo = []
         self._document = document
         self.dirty = document != self._saved
+        self.checking = True
         self.revision += 1
         if select is not None:
             self._choose(select, [])
@@ -277,7 +279,8 @@ class EditorState(SessionState):
         if not self._change(document, select):
             return
         if op == "move":
-            return  # layout never changes what is valid
+            self.checking = False  # layout never changes what is valid
+            return
         yield
         await self._validate()
 
