@@ -137,8 +137,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "计算字段需要表达式。",
     ),
     "missing_setting": (
-        "{field} must be set when {condition}.",
-        "当 {condition} 时必须设置 {field}。",
+        "“{field}” must be set when “{when_field}” is “{when_value}”.",
+        "“{when_field}”为“{when_value}”时必须设置“{field}”。",
+    ),
+    "level_without_approver": (
+        "Level {n} must say who approves: a role, a lowest rank, managers up the line "
+        "or named people.",
+        "第 {n} 级必须指定审批人：角色、最低职级、逐级上级或指定人员。",
     ),
     "duplicate_role": ("Role {value!r} appears twice.", "角色 {value!r} 重复出现。"),
     "nul_character": (
@@ -168,12 +173,25 @@ class _Missing(dict[str, Any]):
         return "{" + name + "}"
 
 
+def _in(value: Any, language: str) -> Any:
+    """A parameter in ``language``: words that exist in both languages (a mapping
+    with "en" and "zh-CN", or a ``Text``) give theirs; anything else is the same."""
+    if isinstance(value, dict) and "en" in value:
+        return value.get(language) or value["en"]
+    if hasattr(value, "en") and hasattr(value, "zh_CN"):
+        return value.zh_CN if language == "zh-CN" else value.en
+    return value
+
+
 def error(pointer: str, code: str, **params: Any) -> Error:
-    """An :class:`Error` for ``code``, its messages filled from ``params``."""
+    """An :class:`Error` for ``code``, its messages filled from ``params`` (each
+    parameter may itself be bilingual, so that no English lands in a Chinese message)."""
     en, zh = MESSAGES[code]
-    values = _Missing(params)
     return Error(
         pointer=pointer,
         code=code,
-        message={"en": en.format_map(values), "zh-CN": zh.format_map(values)},
+        message={
+            "en": en.format_map(_Missing({k: _in(v, "en") for k, v in params.items()})),
+            "zh-CN": zh.format_map(_Missing({k: _in(v, "zh-CN") for k, v in params.items()})),
+        },
     )

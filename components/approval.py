@@ -44,11 +44,7 @@ def check(config: dict[str, Any]) -> list[Issue]:
     if not isinstance(levels, list):
         return []
     return [
-        Issue(
-            f"/levels/{i}",
-            "missing_setting",
-            {"field": " or ".join(APPROVERS), "condition": "a level is defined"},
-        )
+        Issue(f"/levels/{i}", "level_without_approver", {"n": i + 1})
         for i, level in enumerate(levels)
         if isinstance(level, dict) and not any(level.get(name) for name in APPROVERS)
     ]

@@ -30,10 +30,15 @@ class Issue:
     params: dict[str, Any]
 
 
-def required_when(config: dict[str, Any], field: str, condition: str, at: str = "") -> list[Issue]:
-    """An Issue when ``field`` is missing or empty in ``config``."""
+def required_when(
+    config: dict[str, Any], field: str, when_field: str, when_value: str, at: str = ""
+) -> list[Issue]:
+    """An Issue when ``field`` is missing or empty while ``when_field`` is ``when_value``.
+    Settings and choices are named, not described: the builder words them in each
+    language from the vocabulary."""
     if config.get(field) in (None, "", []):
-        return [Issue(f"{at}/{field}", "missing_setting", {"field": field, "condition": condition})]
+        params = {"field": field, "when_field": when_field, "when_value": when_value}
+        return [Issue(f"{at}/{field}", "missing_setting", params)]
     return []
 
 

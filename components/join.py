@@ -18,7 +18,7 @@ class JoinConfig(ConfigBase):
 
 def check(config: dict[str, Any]) -> list[Issue]:
     if config.get("mode") == "n_of_m":
-        return required_when(config, "n", "mode is n_of_m")
+        return required_when(config, "n", "mode", "n_of_m")
     return []
 
 

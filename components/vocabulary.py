@@ -35,6 +35,8 @@ __all__ = [
     "Names",
     "Vocabulary",
     "Words",
+    "choice_label",
+    "field_label",
     "for_component",
     "names_in",
 ]
@@ -215,4 +217,20 @@ def for_component(component: Component, schema: Mapping[str, Any]) -> Vocabulary
         fields={name: fields[name] for name in sorted(names.fields) if name in fields},
         choices={value: choices[value] for value in sorted(names.choices) if value in choices},
         ports={port: PORTS[port] for port in component.outputs if port in PORTS},
+    )
+
+
+def field_label(component_type: str, name: str) -> Text:
+    """The words for setting ``name`` of a ``component_type`` step (the name itself
+    when it has none, which the vocabulary test does not allow to happen)."""
+    words = FIELDS_BY_TYPE.get(component_type, {}).get(name) or FIELDS.get(name)
+    return words.label if words else Text(name, name)
+
+
+def choice_label(component_type: str, value: str) -> Text:
+    """The words for choice ``value`` of a ``component_type`` step's setting."""
+    return (
+        CHOICES_BY_TYPE.get(component_type, {}).get(value)
+        or CHOICES.get(value)
+        or Text(value, value)
     )

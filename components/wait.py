@@ -23,7 +23,7 @@ class WaitConfig(ConfigBase):
 def check(config: dict[str, Any]) -> list[Issue]:
     until = config.get("until", "duration")
     field = {"duration": "duration", "date": "date", "event": "event"}.get(until)
-    return required_when(config, field, f"waiting until {until}") if field else []
+    return required_when(config, field, "until", until) if field else []
 
 
 COMPONENT = Component(

@@ -404,6 +404,27 @@ def test_settings_required_by_other_settings() -> None:
     doc["nodes"].append({"id": "pause", "type": "wait", "config": {"until": "event"}})
     doc["nodes"].append({"id": "gather", "type": "join", "config": {"mode": "n_of_m"}})
     found = codes(doc, DEAL)
-    assert ("/nodes/2/config/levels/1", "missing_setting") in found
+    assert ("/nodes/2/config/levels/1", "level_without_approver") in found
     assert ("/nodes/4/config/event", "missing_setting") in found
     assert ("/nodes/5/config/n", "missing_setting") in found
+
+
+def test_settings_are_named_in_the_users_words_in_both_languages() -> None:
+    doc = api_example()
+    doc["nodes"][2]["config"] = {"levels": [{"mode": "all"}]}
+    doc["nodes"].append({"id": "gather", "type": "join", "config": {"mode": "n_of_m"}})
+    doc["nodes"].append(
+        {"id": "ask", "type": "form_task", "config": {"form": "deal", "assignee": {"by": "user"}}}
+    )
+    found = {e.pointer: e.message for e in check(doc, DEAL).errors}
+    assert found["/nodes/2/config/levels/0"]["zh-CN"] == (
+        "第 1 级必须指定审批人：角色、最低职级、逐级上级或指定人员。"
+    )
+    assert found["/nodes/4/config/n"] == {
+        "en": "“Number of branches” must be set when “Continue when” is "
+        "“A number of branches have arrived”.",
+        "zh-CN": "“继续条件”为“指定数量的分支到达”时必须设置“分支数量”。",
+    }
+    assert found["/nodes/5/config/assignee/user"]["zh-CN"] == (
+        "“分配方式”为“指定人员”时必须设置“人员”。"
+    )

@@ -12,6 +12,7 @@ from builder.expressions import check_expression
 from builder.references import References
 from components.catalogue import CATALOGUE
 from components.component import Component
+from components.vocabulary import choice_label, field_label
 
 __all__ = ["check_workflow"]
 
@@ -196,20 +197,28 @@ def _node_configs(
                 by = value.get("by", "role")
                 needed = ASSIGNEE_FIELDS.get(by) if isinstance(by, str) else None
                 if needed and not value.get(needed):
+                    params = {"field": needed, "when_field": "by", "when_value": by}
+                    where = f"{pointer}/{needed}"
                     errors.append(
-                        error(
-                            f"{pointer}/{needed}",
-                            "missing_setting",
-                            field=needed,
-                            condition=f"assigning by {by}",
-                        )
+                        error(where, "missing_setting", **_worded(component.type, params))
                     )
         if component.check is not None:
             errors += [
-                error(prefix + issue.pointer, issue.code, **issue.params)
+                error(prefix + issue.pointer, issue.code, **_worded(component.type, issue.params))
                 for issue in component.check(config)
             ]
     return errors
+
+
+def _worded(node_type: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Setting names and choices in ``params`` as the words the studio shows for them."""
+    out = dict(params)
+    for name in ("field", "when_field"):
+        if isinstance(out.get(name), str):
+            out[name] = field_label(node_type, out[name])
+    if isinstance(out.get("when_value"), str):
+        out["when_value"] = choice_label(node_type, out["when_value"])
+    return out
 
 
 def _record_form(document: dict[str, Any], refs: References) -> list[Error]:
