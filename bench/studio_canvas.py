@@ -23,26 +23,19 @@ in the same run as a reference, so a slow machine shows as a ratio that stays pu
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 from playwright.sync_api import Page, sync_playwright
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 
+from bench.studio_stack import CHROMIUM, FLAGS, studio_stack  # noqa: E402
 from bench.workflows import generated_workflow  # noqa: E402
-from frontend.launch import start_api, start_studio, stop  # noqa: E402
-from tests.serve import free_port, run_cli  # noqa: E402
 
-CHROMIUM = os.environ.get("TRELLIS_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
-HOST = "127.0.0.1"
 COLUMNS = 12
 
 
@@ -100,32 +93,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     runs = parser.parse_args().runs
-    with tempfile.TemporaryDirectory() as folder:
-        database = f"sqlite:///{folder}/bench.db"
-        password_file = Path(folder) / "password"
-        run_cli(database, "db", "upgrade")
-        run_cli(database, "demo", "--password-file", str(password_file))
-        password = password_file.read_text().strip()
-        api_port, ui_port = free_port(), free_port()
-        api = start_api(HOST, api_port, env={"TRELLIS_DATABASE_URL": database})
-        api_url = f"http://{HOST}:{api_port}/api/v1"
-        ui = None
-        try:
-            with httpx.Client(base_url=api_url, timeout=60) as client:
-                token = client.post(
-                    "/auth/login", json={"username": "admin", "password": password}
-                ).json()["token"]
-                client.headers["Authorization"] = f"Bearer {token}"
-                for size in (50, 200, 300):
-                    key = f"bench-{size}"
-                    client.put(f"/documents/workflow/{key}/draft", json=workflow(key, size))
-            print("building the studio (production)…", flush=True)
-            ui = start_studio(api_url, ui_port, host=HOST, web_dir=Path(folder) / "web")
-            report(f"http://{HOST}:{ui_port}", password, runs)
-        finally:
-            for pid in (ui, api):
-                if pid:
-                    stop(pid)
+    with studio_stack() as stack:
+        for size in (50, 200, 300):
+            key = f"bench-{size}"
+            stack.api.put(f"/documents/workflow/{key}/draft", json=workflow(key, size))
+        report(stack.url, stack.password, runs)
     return 0
 
 
