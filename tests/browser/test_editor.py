@@ -285,6 +285,13 @@ def test_chinese_labels_on_palette_and_panel(page: Page, studio: Studio) -> None
     page.locator("#language-switch").get_by_role("radio", name="中文").click()
     expect(page.locator('[data-palette-type="approval"]')).to_contain_text("审批")
     expect(page.locator("#palette")).to_contain_text("步骤")
+    # The palette searches labels in both languages and keywords.
+    page.fill("#palette-search", "审批")
+    expect(page.locator('[data-palette-type="decision"]')).to_have_count(0)
+    page.fill("#palette-search", "discount")
+    expect(page.locator('[data-palette-type="approval"]')).to_be_visible()
+    page.fill("#palette-search", "")
+    expect(page.locator('[data-palette-type="decision"]')).to_be_visible()
     drag_step(page, "approval", 400, 350)
     step(page, "approval").click()
     expect(page.locator("#panel-type")).to_have_text("审批")

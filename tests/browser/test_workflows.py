@@ -70,6 +70,14 @@ def test_a_taken_or_invalid_key_is_explained(page: Page, studio: Studio) -> None
     expect(row(page, "quote-discount")).to_contain_text("Valid")
 
 
+def test_a_row_opens_the_workflow_in_the_canvas(page: Page, studio: Studio) -> None:
+    sign_in(page, "viewer", studio.password)
+    row(page, "lead-follow-up").click()
+    expect(page).to_have_url(re.compile(r"/workflows/lead-follow-up$"))
+    expect(page.locator("#editor-title")).to_have_text("Lead follow-up with escalation")
+    expect(page.locator(".react-flow__node")).to_have_count(4)
+
+
 def test_a_viewer_is_not_offered_to_create(page: Page, studio: Studio) -> None:
     # The role's actions (GET /me) say a viewer may not edit: no button to press
     # (the API refuses it anyway, tested in test_documents_api).
