@@ -221,7 +221,7 @@ def workspace() -> rx.Component:
         # click would land on what is about to be replaced.
         # "checking" while an edit is being validated: its errors are not in yet.
         custom_attrs={
-            "data-ready": EditorState.storage_ready.to_string(),
+            "data-ready": EditorState.ready.to_string(),
             "data-checking": EditorState.checking.to_string(),
         },
         id="workspace",

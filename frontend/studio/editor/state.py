@@ -64,7 +64,8 @@ class EditorState(SessionState):
     selection: dict[str, Any] = {"serial": 0, "ids": []}
     selected_nodes: list[str] = []
     selected_edges: list[str] = []
-    storage_ready: bool = False
+    ready: bool = False  # the draft and any local copy are in
+    storage_ready: bool = False  # unsaved work may be kept in (and cleared from) the browser
     restored_at: str = ""
     saving: bool = False
     conflict: bool = False
@@ -143,7 +144,8 @@ class EditorState(SessionState):
         self.key = str(self.router.page.params.get("key", ""))
         if not self.token or not self.key:
             return
-        self.loading, self.load_error, self.storage_ready = True, "", False
+        self.loading, self.load_error = True, ""
+        self.ready = self.storage_ready = False
         self.selected_nodes, self.selected_edges = [], []
         self._undo, self._redo, self.conflict, self.restored_at = [], [], False, ""
         yield
@@ -186,7 +188,13 @@ class EditorState(SessionState):
 
     @rx.event
     async def restore_local(self, stored: str | None) -> AsyncIterator[Any]:
-        """Unsaved work found in the browser for this workflow is brought back."""
+        """Unsaved work found in the browser for this workflow is brought back.
+
+        Not for a role that may not edit: it neither restores nor clears what an
+        editor left unsaved in this browser."""
+        self.ready = True
+        if self.read_only:
+            return
         self.storage_ready = True
         if not stored:
             return
