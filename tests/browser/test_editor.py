@@ -197,7 +197,9 @@ def test_saving_while_the_api_is_down_keeps_the_work(page: Page, studio: Studio)
         page.click("#save-button")
         expect(page.get_by_text("The draft was not saved")).to_be_visible()
         expect(page.locator("#save-status")).to_have_text("Unsaved changes")
-        stored = page.evaluate(f"window.localStorage.getItem('trellis-draft:workflow:{key}')")
+        stored = page.evaluate(
+            f"window.localStorage.getItem('trellis-draft:editor:workflow:{key}')"
+        )
         assert stored and len(json.loads(stored)["document"]["nodes"]) == 3
     save(page)  # back up: the same work is saved
     with api(studio) as client:

@@ -88,7 +88,7 @@ class EditorState(SessionState):
     @rx.var
     def canvas_draft(self) -> dict[str, Any]:
         return {
-            "key": f"trellis-draft:workflow:{self.key}" if self.storage_ready else "",
+            "key": self._storage_key() if self.storage_ready else "",
             "dirty": self.dirty,
             "document": self._document if self.dirty else None,
             "base_revision": self.base_revision,
@@ -167,7 +167,8 @@ class EditorState(SessionState):
         )
 
     def _storage_key(self) -> str:
-        return f"trellis-draft:workflow:{self.key}"
+        # Per user: in a shared browser one person's unsaved work is not another's.
+        return f"trellis-draft:{self.username}:workflow:{self.key}"
 
     async def _load_catalogue(self) -> None:
         if self._catalogue:
