@@ -280,6 +280,23 @@ def test_an_unknown_step_type_is_shown_not_fatal(page: Page, studio: Studio) -> 
     assert refused.status_code == 422
 
 
+def test_a_broken_draft_opens_and_can_be_mended(page: Page, studio: Studio) -> None:
+    # Drafts are saved even when invalid (through the API, say): the canvas still opens.
+    key = "broken-draft"
+    content = simple(key)
+    content["nodes"][0]["position"] = [1, 2]
+    content["nodes"][1]["config"] = ["not", "settings"]
+    put_draft(studio, content)
+    sign_in(page, "editor", studio.password)
+    open_editor(page, key)
+    expect(page.locator(".react-flow__node")).to_have_count(2)
+    step(page, "end").click()
+    expect(page.locator("#panel-type")).to_have_text("End")
+    expect(page.locator("#error-list-button")).not_to_contain_text(
+        re.compile(r"^\s*Errors\s*0\s*$")
+    )
+
+
 def test_chinese_labels_on_palette_and_panel(page: Page, studio: Studio) -> None:
     put_draft(studio, simple("chinese-flow"))
     sign_in(page, LINGUIST, studio.password)

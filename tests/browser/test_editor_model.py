@@ -161,3 +161,22 @@ def test_the_error_list_names_steps_and_connections(catalogue: dict[str, dict[st
         ("mgr", "Approval", "/nodes/2", "x"),
         ("", "Workflow", "", "y"),
     ]
+
+
+def test_a_broken_draft_is_still_drawn(catalogue: dict[str, dict[str, Any]]) -> None:
+    # Drafts are stored even when invalid; whatever they hold, the canvas draws them.
+    doc = blank()
+    doc["nodes"] = [
+        {"id": "a", "type": "start", "position": [1, 2], "label": "plain", "config": []},
+        {"id": "b", "type": "end", "position": {"x": "far", "y": True}},
+        {"type": "approval"},
+        "not a node",
+    ]
+    doc["edges"] = [{"id": "e", "source": "a", "target": "zzz"}, 7]
+    drawn = graph(doc, catalogue, [Problem("/nodes/3", "not an object")], "en")
+    assert [n["position"] for n in drawn["nodes"]] == [{"x": 0.0, "y": 0.0}] * 3
+    assert drawn["nodes"][0]["label"] == "plain"
+    assert [e["id"] for e in drawn["edges"]] == ["e"]
+    assert error_lines(doc, drawn, [Problem("/nodes/3", "x")], "Workflow") == [
+        ("", "Workflow", "/nodes/3", "x")
+    ]

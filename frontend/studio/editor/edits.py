@@ -146,8 +146,10 @@ def paste(document: Document, clipboard: Clipboard, new_id: NewId) -> tuple[Docu
     for node in clipboard.get("nodes", []):
         twin = copy.deepcopy(node)
         twin["id"] = renamed[str(node["id"])] = new_id(str(node.get("type", "node")))
-        where = node.get("position") or {"x": 0, "y": 0}
-        twin["position"] = _position(where["x"] + PASTE_OFFSET, where["y"] + PASTE_OFFSET)
+        where = node.get("position")
+        x, y = (where.get("x"), where.get("y")) if isinstance(where, dict) else (0, 0)
+        x, y = (v if isinstance(v, int | float) else 0 for v in (x, y))
+        twin["position"] = _position(x + PASTE_OFFSET, y + PASTE_OFFSET)
         nodes.append(twin)
     edges = []
     for edge in clipboard.get("edges", []):

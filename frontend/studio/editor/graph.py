@@ -81,6 +81,18 @@ def _ports(component: Mapping[str, Any] | None, language: str) -> tuple[int, lis
     ]
 
 
+def _position(value: Any) -> dict[str, float]:
+    """Where to draw a node; a draft may hold anything (drafts are stored even when
+    invalid), and a broken position must not break the page."""
+    where = value if isinstance(value, Mapping) else {}
+    return {
+        axis: float(where[axis])
+        if isinstance(where.get(axis), int | float) and not isinstance(where.get(axis), bool)
+        else 0.0
+        for axis in ("x", "y")
+    }
+
+
 def _node(
     node: Mapping[str, Any],
     catalogue: Mapping[str, Mapping[str, Any]],
@@ -96,7 +108,6 @@ def _node(
         else text(language, "canvas.unknown_type", type=node_type)
     )
     inputs, outputs = _ports(component, language)
-    position = node.get("position") or {}
     return {
         "id": str(node.get("id")),
         "type": node_type,
@@ -107,7 +118,7 @@ def _node(
         "unknown": component is None,
         "inputs": inputs,
         "outputs": outputs,
-        "position": {"x": position.get("x", 0), "y": position.get("y", 0)},
+        "position": _position(node.get("position")),
         "errors": [message for _, message in errors],
         "highlight": highlight,
     }

@@ -128,9 +128,10 @@ class PanelState(EditorState):
             for pointer, message in self._own_errors("node", str(node.get("id")))
             if pointer.startswith("/config")
         }
+        config = node.get("config")
         return config_form.rows(
             component.get("config_schema") or {},
-            node.get("config") or {},
+            config if isinstance(config, dict) else {},
             errors,
             component.get("vocabulary") or {},
             self.lang,
@@ -142,7 +143,11 @@ class PanelState(EditorState):
         if edge is None:
             return {"condition": "", "default": "false", "en": "", "zh": "", "branch": "false"}
         source = next(
-            (n for n in self._document.get("nodes") or [] if n.get("id") == edge.get("source")),
+            (
+                n
+                for n in self._document.get("nodes") or []
+                if isinstance(n, dict) and n.get("id") == edge.get("source")
+            ),
             {},
         )
         component = self._catalogue.get(str(source.get("type"))) or {}

@@ -114,7 +114,8 @@ class EditorState(SessionState):
     @rx.event
     def focus(self, target_id: str) -> None:
         """Select the node or edge an error is about, so its panel opens."""
-        is_edge = any(e.get("id") == target_id for e in self._document.get("edges") or [])
+        edges = self._document.get("edges") or []
+        is_edge = any(isinstance(e, dict) and e.get("id") == target_id for e in edges)
         self._choose([] if is_edge else [target_id], [target_id] if is_edge else [])
 
     @rx.var
@@ -296,9 +297,9 @@ class EditorState(SessionState):
     @rx.event
     async def add_from_palette(self, node_type: str) -> AsyncIterator[Any]:
         """A palette entry clicked (not dragged): the step goes right of the others."""
-        nodes = self._document.get("nodes") or []
-        right = max((float((n.get("position") or {}).get("x", 0)) for n in nodes), default=-260)
-        top = min((float((n.get("position") or {}).get("y", 0)) for n in nodes), default=0)
+        drawn = self.graph["nodes"]  # positions already made safe to draw
+        right = max((float(n["position"]["x"]) for n in drawn), default=-260)
+        top = min((float(n["position"]["y"]) for n in drawn), default=0)
         async for update in self.edit({"op": "add", "type": node_type, "x": right + 260, "y": top}):
             yield update
 
