@@ -19,7 +19,14 @@ import reflex as rx
 from studio import api
 from studio.labels import DEFAULT_LANGUAGE, LANGUAGES, table, text
 
-__all__ = ["EDITOR_ROUTE", "HOME_ROUTE", "LOGIN_ROUTE", "SessionState", "error_key"]
+__all__ = [
+    "EDITOR_ROUTE",
+    "HOME_ROUTE",
+    "LOGIN_ROUTE",
+    "SessionState",
+    "cause_key",
+    "error_key",
+]
 
 LOGIN_ROUTE = "/login"
 HOME_ROUTE = "/"
@@ -41,6 +48,13 @@ def error_key(error: api.ApiError) -> str:
     if error.status >= 500:
         return "error.server"
     return "error.invalid"
+
+
+def cause_key(error: api.ApiError) -> str:
+    """Why a call failed, in the user's words, or "" when the API's own message says
+    it better (a refused request explains itself)."""
+    key = error_key(error)
+    return "" if key == "error.invalid" else key
 
 
 class SessionState(rx.State):

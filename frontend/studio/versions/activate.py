@@ -14,8 +14,9 @@ from typing import Any
 import reflex as rx
 
 from studio import api
+from studio.failure import failure_callout
 from studio.labels import text
-from studio.session import LOGIN_ROUTE, SessionState, error_key
+from studio.session import LOGIN_ROUTE, SessionState, cause_key
 from studio.versions.choice import DEFAULT_VARIANT, move_kind
 from studio.versions.state import Option, VersionsState, variant_name
 
@@ -157,9 +158,8 @@ class ActivateState(VersionsState):
                 yield rx.redirect(LOGIN_ROUTE)
                 return
             self.error = "versions.activate_failed"
-            cause = error_key(problem)
             # A refused name (400/422) is explained by the API's own message.
-            self.cause = "" if cause == "error.invalid" else cause
+            self.cause = cause_key(problem)
             self.detail = problem.detail
             self.problems = problem.messages(self.lang)
             return
@@ -264,26 +264,13 @@ def _consequence() -> rx.Component:
 
 
 def _error() -> rx.Component:
-    return rx.cond(
+    return failure_callout(
         ActivateState.error != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("circle-alert")),
-            rx.vstack(
-                rx.text(SessionState.t[ActivateState.error], weight="medium"),
-                rx.cond(ActivateState.cause != "", rx.text(SessionState.t[ActivateState.cause])),
-                # The pointed errors say it best; the API's summary when there are none.
-                rx.cond(
-                    (ActivateState.detail != "") & (ActivateState.problems.length() == 0),
-                    rx.text(ActivateState.detail, size="1"),
-                ),
-                rx.foreach(ActivateState.problems, lambda p: rx.text(p, size="1")),
-                spacing="1",
-            ),
-            color_scheme="red",
-            role="alert",
-            width="100%",
-            id="activate-error",
-        ),
+        SessionState.t[ActivateState.error],
+        ActivateState.cause,
+        ActivateState.detail,
+        ActivateState.problems,
+        ident="activate-error",
     )
 
 

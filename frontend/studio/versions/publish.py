@@ -15,8 +15,9 @@ from typing import Any
 import reflex as rx
 
 from studio import api
+from studio.failure import failure_callout
 from studio.labels import text
-from studio.session import LOGIN_ROUTE, SessionState, error_key
+from studio.session import LOGIN_ROUTE, SessionState, cause_key
 from studio.versions.choice import DRAFT
 from studio.versions.state import VersionsState
 
@@ -122,8 +123,7 @@ class PublishState(VersionsState):
             await self._load()  # the errors may be news to this page too
             return
         self.error = "versions.publish_failed"
-        cause = error_key(problem)
-        self.cause = "" if cause == "error.invalid" else cause
+        self.cause = cause_key(problem)
 
 
 def publish_button() -> rx.Component:
@@ -155,26 +155,14 @@ def publish_button() -> rx.Component:
 
 
 def _error_callout() -> rx.Component:
-    return rx.cond(
+    return failure_callout(
         PublishState.error != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("circle-alert")),
-            rx.vstack(
-                rx.text(SessionState.t[PublishState.error], weight="medium"),
-                rx.cond(PublishState.cause != "", rx.text(SessionState.t[PublishState.cause])),
-                # The pointed errors say it best; the API's summary when there are none.
-                rx.cond(
-                    (PublishState.detail != "") & (PublishState.problems.length() == 0),
-                    rx.text(PublishState.detail, size="1"),
-                ),
-                rx.foreach(PublishState.problems, lambda p: rx.text(p, size="1")),
-                spacing="1",
-            ),
-            color_scheme=rx.cond(PublishState.error == "versions.publish_conflict", "amber", "red"),
-            role="alert",
-            id="publish-error",
-            width="100%",
-        ),
+        SessionState.t[PublishState.error],
+        PublishState.cause,
+        PublishState.detail,
+        PublishState.problems,
+        ident="publish-error",
+        color=rx.cond(PublishState.error == "versions.publish_conflict", "amber", "red"),
     )
 
 

@@ -9,8 +9,9 @@ from typing import Any
 import reflex as rx
 
 from studio import api, new_workflow
+from studio.failure import failure_callout
 from studio.labels import text
-from studio.session import SessionState, error_key
+from studio.session import SessionState, cause_key
 from studio.workflows.state import WorkflowsState, title_in
 
 __all__ = ["CreateState", "create_dialog"]
@@ -63,8 +64,7 @@ class CreateState(WorkflowsState):
     def _fail(self, error: str, key: str = "", problem: api.ApiError | None = None) -> None:
         self.error, self.error_key_value = error, key
         if problem is not None:
-            cause = error_key(problem)
-            self.cause = "" if cause == "error.invalid" else cause
+            self.cause = cause_key(problem)
             self.detail = problem.detail
             self.problems = problem.messages(self.lang)
 
@@ -155,22 +155,14 @@ def text_field(label: str, name: str, help_label: str | None = None) -> rx.Compo
 
 
 def error_callout() -> rx.Component:
-    return rx.cond(
+    return failure_callout(
         CreateState.error != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("circle-alert")),
-            rx.vstack(
-                rx.text(CreateState.error_text, weight="medium"),
-                rx.cond(CreateState.cause != "", rx.text(SessionState.t[CreateState.cause])),
-                rx.cond(CreateState.detail != "", rx.text(CreateState.detail, size="1")),
-                rx.foreach(CreateState.problems, lambda p: rx.text(p, size="1")),
-                spacing="1",
-            ),
-            color_scheme="red",
-            role="alert",
-            id="create-error",
-            width="100%",
-        ),
+        CreateState.error_text,
+        CreateState.cause,
+        CreateState.detail,
+        CreateState.problems,
+        ident="create-error",
+        detail_beside_problems=True,
     )
 
 
