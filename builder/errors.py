@@ -156,6 +156,60 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "no_draft": ("{kind} {value!r} has no draft.", "{kind} {value!r} 没有草稿。"),
     "listed_twice": ("{kind} {value!r} is listed twice.", "{kind} {value!r} 重复列出。"),
+    "exemptible_without_reasons": (
+        "A field can only be skipped with a reason once the form lists the reasons "
+        "(exemption_reasons).",
+        "表单需先列出免填原因，字段才能设为可免填。",
+    ),
+    "wrong_field_type": (
+        "Field {field!r} cannot be used here; it must be of type {expected}.",
+        "字段 {field!r} 不能用于此处，其类型应为 {expected}。",
+    ),
+    "condition_on_itself": (
+        "A field's rule cannot depend on the field itself ({field!r}).",
+        "字段的规则不能依赖字段本身（{field!r}）。",
+    ),
+    "empty_condition": (
+        "A condition needs a field and values, or roles.",
+        "条件需要指定字段及其取值，或角色。",
+    ),
+    "grant_needs_one_holder": (
+        "A grant is for one user or one role: give exactly one of them.",
+        "临时授权只能授予一个用户或一个角色：请只填写其中一项。",
+    ),
+    "grant_ends_before_start": (
+        "A grant must end after it starts.",
+        "临时授权的结束时间必须晚于开始时间。",
+    ),
+    "time_without_offset": (
+        "{value!r} needs a time-zone offset, e.g. 2026-12-01T09:00:00+08:00.",
+        "{value!r} 需要带时区偏移，例如 2026-12-01T09:00:00+08:00。",
+    ),
+    "computed_field": (
+        "“{field}” is computed by the form; it cannot be written.",
+        "“{field}”由表单自动计算，不能填写。",
+    ),
+    "field_not_shown": (
+        "“{field}” is not part of this record in its current situation (customer type, "
+        "stage or your role); leave it empty.",
+        "在当前情况下（客户类型、阶段或您的角色）“{field}”不属于此记录，请留空。",
+    ),
+    "not_exemptible": (
+        "“{field}” cannot be skipped with a reason.",
+        "“{field}”不允许免填。",
+    ),
+    "exempt_with_value": (
+        "“{field}” is marked as skipped; remove its value or the exemption.",
+        "“{field}”已标记为免填，请删除其值或取消免填。",
+    ),
+    "not_unique": (
+        "Another record already has this “{field}”.",
+        "已有其他记录使用了这个“{field}”。",
+    ),
+    "unknown_reference": (
+        "There is no {what} {value!r}.",
+        "{what} {value!r} 不存在。",
+    ),
     "unknown_parameter": (
         "Template parameter {value!r} is not declared.",
         "模板参数 {value!r} 未声明。",

@@ -17,7 +17,7 @@ from builder.errors import Error, error, escape_pointer
 from components.catalogue import config_types
 from schemas import document_schemas, schema_id
 
-__all__ = ["schema_errors", "schemas"]
+__all__ = ["schema_errors", "schemas", "translate"]
 
 
 @cache
@@ -68,7 +68,8 @@ _TYPE_WORDS = {
 }
 
 
-def _translate(err: jsonschema.ValidationError) -> list[Error]:
+def translate(err: jsonschema.ValidationError) -> list[Error]:
+    """One jsonschema error as pointed :class:`Error` values (usually one)."""
     pointer = _pointer(err.absolute_path)
     keyword = err.validator
     # jsonschema types these as "value or Unset"; they are set on every error it yields.
@@ -87,7 +88,7 @@ def _translate(err: jsonschema.ValidationError) -> list[Error]:
             if not (instance is not None and options[index] == {"type": "null"})
         ]
         if len(relevant) == 1:
-            return [e for sub in relevant[0] for e in _translate(sub)]
+            return [e for sub in relevant[0] for e in translate(sub)]
         return [error(pointer, "invalid", detail=err.message)]
     if keyword == "required":
         missing = re.match(r"'(.*)' is a required property", err.message)
@@ -148,7 +149,7 @@ def schema_errors(kind: str, document: Mapping[str, Any]) -> list[Error]:
         return []
     found: dict[tuple[str, str], Error] = {}
     for raw in _validator(kind).iter_errors(document):
-        for translated in _translate(raw):
+        for translated in translate(raw):
             found.setdefault((translated.pointer, translated.code), translated)
     if not found:
         # The validators disagree (Python's re lets "$" match before a final

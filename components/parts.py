@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from components.component import ConfigBase
-from schemas.base import KEY_PATTERN, Duration, Expression
+from schemas.base import KEY_PATTERN, Duration, Expression, RoleName, UserName
 
 __all__ = ["Assignee", "Escalation", "FormKey", "RoleName", "Sla", "UserName"]
 
@@ -18,21 +18,6 @@ FormKey = Annotated[
         title="Form",
         description="Key of a form document.",
         extra_json_schema={"x-trellis-widget": "form"},
-    ),
-]
-
-RoleName = Annotated[
-    str,
-    msgspec.Meta(
-        pattern=r"^[a-z][a-z0-9_-]{0,62}$",
-        title="Role",
-        extra_json_schema={"x-trellis-widget": "role"},
-    ),
-]
-UserName = Annotated[
-    str,
-    msgspec.Meta(
-        min_length=1, max_length=150, title="User", extra_json_schema={"x-trellis-widget": "user"}
     ),
 ]
 

@@ -24,6 +24,8 @@ __all__ = [
     "Key",
     "Label",
     "Part",
+    "RoleName",
+    "UserName",
 ]
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
@@ -55,6 +57,23 @@ Expression = Annotated[
         title="Expression",
         description="A restricted Python expression over record, vars and helper functions.",
         extra_json_schema={"x-trellis-widget": "expression"},
+    ),
+]
+
+
+# A business role (rep, manager…) as named in forms, matrices and workflows.
+RoleName = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^[a-z][a-z0-9_-]{0,62}$",
+        title="Role",
+        extra_json_schema={"x-trellis-widget": "role"},
+    ),
+]
+UserName = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1, max_length=150, title="User", extra_json_schema={"x-trellis-widget": "user"}
     ),
 ]
 

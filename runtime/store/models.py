@@ -30,9 +30,16 @@ __all__ = [
     "ChangeSetItem",
     "Document",
     "Draft",
+    "FileRow",
     "LoginFailure",
+    "Record",
+    "RecordUnique",
+    "Region",
+    "Role",
     "Session",
+    "Team",
     "User",
+    "UserRole",
     "Version",
 ]
 
@@ -162,6 +169,63 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    # Where the person sits in the sales organisation (issue 5); all optional
+    # so that platform-only users (an admin, a script) need none of it.
+    email: Mapped[str] = mapped_column(String(254), default="")
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+
+class Region(Base):
+    """A sales region (east, south…): the unit of the ``region`` row scope."""
+
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class Team(Base):
+    """A team of people, usually inside one region: the ``team`` row scope."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    created_at: Mapped[datetime]
+
+
+class Role(Base):
+    """A business role (rep, manager, director, finance…) with a rank 1-7.
+    Permission matrices and workflows name these by ``key``; platform roles
+    (admin, editor…) live on the user row and fence the studio."""
+
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    rank: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
+class UserRole(Base):
+    """Which business roles a user holds (any number)."""
+
+    __tablename__ = "user_roles"
+    __table_args__ = (Index("ix_user_roles_role_id", "role_id"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role_id: Mapped[int] = mapped_column(
+        ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class ApiToken(Base):
@@ -235,3 +299,71 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(80))
     hash: Mapped[str] = mapped_column(String(80), unique=True)
+
+
+class Record(Base):
+    """A form submission. ``form_version`` is the version it was last validated
+    with; owner, team, region and stage are copied out of ``data`` on every
+    write so that row scopes and per-stage rules are plain indexed columns."""
+
+    __tablename__ = "records"
+    __table_args__ = (
+        Index("ix_records_form_owner", "form", "owner_id"),
+        Index("ix_records_form_team", "form", "team_id"),
+        Index("ix_records_form_region", "form", "region_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form: Mapped[str] = mapped_column(String(63))
+    form_version: Mapped[int] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    data: Mapped[dict[str, Any]]
+    # field -> reason: fields skipped on purpose (data minimisation).
+    exemptions: Mapped[dict[str, Any]]
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    stage: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(150))
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(150))
+
+
+class RecordUnique(Base):
+    """One value of a ``unique`` field: the database, not a read-then-write
+    check, keeps two records from holding it at once."""
+
+    __tablename__ = "record_unique"
+    __table_args__ = (UniqueConstraint("form", "field", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form: Mapped[str] = mapped_column(String(63))
+    field: Mapped[str] = mapped_column(String(63))
+    value: Mapped[str] = mapped_column(String(255))
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), index=True
+    )
+
+
+class FileRow(Base):
+    """An uploaded attachment; the bytes live in the file storage under
+    ``storage_key``, the row says what they are and who brought them."""
+
+    __tablename__ = "files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(127))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[str] = mapped_column(String(150))
+    uploaded_at: Mapped[datetime]
+    # Set when a record's file field takes it: a file belongs to one record
+    # field, and whoever may read that field may fetch it.
+    form: Mapped[str | None] = mapped_column(String(63))
+    record_id: Mapped[int | None] = mapped_column(
+        ForeignKey("records.id", ondelete="SET NULL"), index=True
+    )
+    field: Mapped[str | None] = mapped_column(String(63))
