@@ -185,6 +185,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{value!r} needs a time-zone offset, e.g. 2026-12-01T09:00:00+08:00.",
         "{value!r} 需要带时区偏移，例如 2026-12-01T09:00:00+08:00。",
     ),
+    "field_not_writable": (
+        "You may not change {field!r} here.",
+        "您无权修改 {field!r}。",
+    ),
+    "field_not_visible": (
+        "{field!r} is hidden from you on some records, so you cannot filter or sort by it.",
+        "{field!r} 在部分记录上对您不可见，因此不能按它筛选或排序。",
+    ),
     "computed_field": (
         "“{field}” is computed by the form; it cannot be written.",
         "“{field}”由表单自动计算，不能填写。",

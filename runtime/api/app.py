@@ -17,6 +17,7 @@ from runtime.api.documents import DocumentController, ValidateController
 from runtime.api.health import health
 from runtime.api.permissions import permission_guard
 from runtime.api.problems import exception_handlers
+from runtime.api.records import RecordController
 from runtime.clock import make_clock
 from runtime.config import Settings
 from runtime.store.db import make_engine, make_sessionmaker
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ValidateController,
             DocumentController,
             ChangeSetController,
+            RecordController,
         ],
         guards=[permission_guard],
     )

@@ -341,9 +341,7 @@ class RecordUnique(Base):
     form: Mapped[str] = mapped_column(String(63))
     field: Mapped[str] = mapped_column(String(63))
     value: Mapped[str] = mapped_column(String(255))
-    record_id: Mapped[int] = mapped_column(
-        ForeignKey("records.id", ondelete="CASCADE"), index=True
-    )
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
 
 
 class FileRow(Base):

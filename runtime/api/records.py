@@ -1,0 +1,315 @@
+"""The Records section of the API: create, read, change and list records of
+a form, with the field-level permissions of the live matrices applied
+(runtime/api/record_access.py) and every change audited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from builder.errors import error
+from builder.forms import record_errors, with_computed
+from runtime.api.deps import DB, ClockDep, CurrentUser
+from runtime.api.pagination import Limit, decode_cursor, encode_cursor
+from runtime.api.params import IfMatch, PathId
+from runtime.api.problems import Problem, problem_responses
+from runtime.api.record_access import Rights, rights
+from runtime.api.record_bodies import (
+    FieldStateOut,
+    RecordIn,
+    RecordOut,
+    RecordPage,
+    RecordPatch,
+)
+from runtime.api.record_query import parse_query
+from runtime.store import records as store
+from runtime.store.errors import InvalidError
+from runtime.store.models import Record, Region, Team, User
+
+__all__ = ["RecordController", "record_out", "records_out"]
+
+FormKey = Annotated[str, QueryParameter(description="Key of a live form, e.g. deal.")]
+Filters = Annotated[
+    list[str] | None,
+    QueryParameter(
+        name="filter",
+        description="field:op:value, repeatable; op: eq ne lt le gt ge in contains empty.",
+    ),
+]
+Sort = Annotated[str | None, QueryParameter(description="field or -field (descending).")]
+Fields = Annotated[
+    str | None, QueryParameter(description="Comma-separated fields to return (default all).")
+]
+# A list cursor: the last id seen (default order) or an offset (sorted lists).
+Cursor = tuple[str, int]
+
+
+def _names(db: Session, records: Sequence[Record]) -> dict[str, dict[int, str]]:
+    """Usernames, team and region keys for the rows of a page, in three queries."""
+    owners = {r.owner_id for r in records if r.owner_id is not None}
+    teams = {r.team_id for r in records if r.team_id is not None}
+    regions = {r.region_id for r in records if r.region_id is not None}
+    queries = {
+        "owner": (owners, select(User.id, User.username).where(User.id.in_(owners))),
+        "team": (teams, select(Team.id, Team.key).where(Team.id.in_(teams))),
+        "region": (regions, select(Region.id, Region.key).where(Region.id.in_(regions))),
+    }
+    found: dict[str, dict[int, str]] = {}
+    for what, (wanted, query) in queries.items():
+        found[what] = {i: n for i, n in db.execute(query)} if wanted else {}
+    return found
+
+
+def records_out(
+    db: Session, grant: Rights, records: Sequence[Record], only: set[str] | None = None
+) -> list[RecordOut]:
+    names = _names(db, records)
+    result = []
+    for record in records:
+        row = store.row_of(record)
+        data = grant.project(record.data, row)
+        if only is not None:
+            data = {k: v for k, v in data.items() if k in only}
+        result.append(
+            RecordOut(
+                id=record.id,
+                form=record.form,
+                form_version=record.form_version,
+                revision=record.revision,
+                data=data,
+                exemptions=grant.project(record.exemptions, row),
+                fields={
+                    k: FieldStateOut(**v) for k, v in grant.field_states(record.data, row).items()
+                },
+                owner=names["owner"].get(record.owner_id or 0),
+                team=names["team"].get(record.team_id or 0),
+                region=names["region"].get(record.region_id or 0),
+                stage=record.stage,
+                created_at=record.created_at,
+                created_by=record.created_by,
+                updated_at=record.updated_at,
+                updated_by=record.updated_by,
+            )
+        )
+    return result
+
+
+def record_out(db: Session, grant: Rights, record: Record) -> RecordOut:
+    return records_out(db, grant, [record])[0]
+
+
+def _fields_param(grant: Rights, fields: str | None) -> set[str] | None:
+    """The ``fields=`` selection: known fields only, and none the viewer can
+    never see (asking for one is refused, not silently dropped)."""
+    if not fields:
+        return None
+    wanted = {f.strip() for f in fields.split(",") if f.strip()}
+    for key in sorted(wanted):
+        if key not in grant.model.fields:
+            raise Problem(
+                400,
+                f"{grant.model.key} has no field {key!r}.",
+                errors=[error("/fields", "unknown_record_field", value=key, form=grant.model.key)],
+            )
+        if not grant.access.readable_somewhere(key):
+            raise Problem(
+                403,
+                f"{key!r} is hidden from you.",
+                errors=[error("/fields", "field_not_visible", field=key)],
+            )
+    return wanted
+
+
+def _check(
+    db: Session,
+    grant: Rights,
+    data: dict[str, Any],
+    exemptions: dict[str, str],
+    written: Sequence[str],
+    record_id: int | None,
+) -> None:
+    errors = record_errors(grant.model, data, exemptions, grant.viewer.roles, written=written)
+    if not errors:
+        errors = store.references(db, grant.model, data, written, record_id=record_id)
+    if errors:
+        raise InvalidError("The record is not valid; nothing was stored.", errors)
+
+
+def _revision(if_match: str | None) -> int | None:
+    if if_match is None or if_match.strip() == "*":
+        return None
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise Problem(412, f'If-Match must be a record revision such as "3", not {if_match!r}.')
+    return int(value)
+
+
+class RecordController(Controller):
+    path = "/records"
+    tags = ["records"]
+
+    @get(
+        "/{form:str}",
+        sync_to_thread=True,
+        summary="Records of a form the caller may see: filter, sort, page",
+        responses=problem_responses(404),
+    )
+    def list_records(
+        self,
+        form: FromPath[str],
+        request: Request[CurrentUser, Any, Any],
+        db: DB,
+        clock: ClockDep,
+        filters: Filters = None,
+        sort: Sort = None,
+        fields: Fields = None,
+        limit: Limit = 50,
+        cursor: FromQuery[str | None] = None,
+    ) -> RecordPage:
+        grant = rights(db, request.user, form, clock.now())
+        query = parse_query(grant, filters or [], sort)
+        only = _fields_param(grant, fields)
+        position = decode_cursor(cursor, Cursor)
+        statement = select(Record).where(Record.form == form, grant.row_clause(), *query.where)
+        if query.order:
+            offset = position[1] if position and position[0] == "offset" else 0
+            statement = statement.order_by(*query.order, Record.id).offset(offset)
+        else:
+            if position and position[0] == "id":
+                statement = statement.where(Record.id > position[1])
+            statement = statement.order_by(Record.id)
+        rows = list(db.scalars(statement.limit(limit + 1)))
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = None
+        if more:
+            next_cursor = encode_cursor(
+                ("offset", (position[1] if position and position[0] == "offset" else 0) + limit)
+                if query.order
+                else ("id", rows[-1].id)
+            )
+        return RecordPage(items=records_out(db, grant, rows, only), next_cursor=next_cursor)
+
+    @post(
+        "/{form:str}",
+        sync_to_thread=True,
+        summary="Create a record; it is validated with the live form version",
+        responses=problem_responses(404, 413, 422),
+    )
+    def create_record(
+        self,
+        form: FromPath[str],
+        data: JSONBody[RecordIn],
+        request: Request[CurrentUser, Any, Any],
+        db: DB,
+        clock: ClockDep,
+    ) -> RecordOut:
+        now = clock.now()
+        grant = rights(db, request.user, form, now)
+        if not grant.access.may_create:
+            raise Problem(403, f"None of your roles may create {form} records.")
+        values = {k: v for k, v in data.data.items() if v is not None}
+        model = grant.model
+        written = list(data.data)
+        _check(db, grant, values, data.exemptions, written, None)
+        where = store.placement(db, model, values, request.user.id)
+        if not grant.access.sees(where.row):
+            raise Problem(
+                403,
+                "You would not be able to see this record (its owner or region is outside "
+                "your data scope).",
+            )
+        grant.require_writable(where.row, written)
+        grant.require_writable(where.row, data.exemptions, "/exemptions")
+        record = store.create_record(
+            db,
+            model,
+            form_version=grant.form.version,
+            data=with_computed(model, values, data.exemptions, now),
+            exemptions=dict(data.exemptions),
+            where=where,
+            actor=request.user.username,
+            now=now,
+            context=grant.context(),
+        )
+        return record_out(db, grant, record)
+
+    @get(
+        "/{form:str}/{record_id:int}",
+        sync_to_thread=True,
+        summary="One record, with the fields the caller may see",
+        responses=problem_responses(404),
+    )
+    def get_record(
+        self,
+        form: FromPath[str],
+        record_id: PathId,
+        request: Request[CurrentUser, Any, Any],
+        db: DB,
+        clock: ClockDep,
+    ) -> RecordOut:
+        grant = rights(db, request.user, form, clock.now())
+        record = grant.require_visible(db.get(Record, record_id), record_id)
+        return record_out(db, grant, record)
+
+    @patch(
+        "/{form:str}/{record_id:int}",
+        sync_to_thread=True,
+        summary="Change fields of a record (each must be writable for the caller)",
+        responses=problem_responses(404, 409, 412, 413, 422),
+    )
+    def patch_record(
+        self,
+        form: FromPath[str],
+        record_id: PathId,
+        data: JSONBody[RecordPatch],
+        request: Request[CurrentUser, Any, Any],
+        db: DB,
+        clock: ClockDep,
+        if_match: IfMatch = None,
+    ) -> RecordOut:
+        now = clock.now()
+        grant = rights(db, request.user, form, now)
+        found = db.scalars(select(Record).where(Record.id == record_id).with_for_update()).first()
+        record = grant.require_visible(found, record_id)
+        expected = _revision(if_match)
+        if expected is not None and expected != record.revision:
+            raise Problem(
+                409,
+                f"The record is at revision {record.revision}, not {expected}; nothing was "
+                "changed. Reload it and try again.",
+            )
+        row = store.row_of(record)
+        # Unknown and computed fields are 422s from the form check, not 403s.
+        grant.require_writable(row, [k for k in data.data if grant.model.writable(k)])
+        grant.require_writable(row, data.exemptions, "/exemptions")
+        values = {k: v for k, v in {**record.data, **data.data}.items() if v is not None}
+        exemptions = {
+            k: v for k, v in {**record.exemptions, **data.exemptions}.items() if v is not None
+        }
+        _check(db, grant, values, exemptions, list(data.data), record.id)
+        where = store.placement(db, grant.model, values, record.owner_id)
+        if not grant.access.sees(where.row):
+            raise Problem(
+                403,
+                "After this change you would no longer see the record; ask someone whose "
+                "data scope covers both.",
+            )
+        store.update_record(
+            db,
+            grant.model,
+            record,
+            form_version=grant.form.version,
+            data=with_computed(grant.model, values, exemptions, now),
+            exemptions=exemptions,
+            where=where,
+            actor=request.user.username,
+            now=now,
+            context=grant.context(),
+        )
+        return record_out(db, grant, record)
