@@ -57,6 +57,8 @@ class FormModel:
     owner_field: str | None
     region_field: str | None
     exemption_reasons: tuple[str, ...]
+    # computed field -> the fields its expression reads
+    depends_on: Mapping[str, frozenset[str]]
 
     def label(self, key: str, language: str = "en") -> str:
         label = self.fields.get(key, {}).get("label") or {}
@@ -83,7 +85,21 @@ def form_model(document: Mapping[str, Any]) -> FormModel:
         exemption_reasons=tuple(
             o["value"] for o in document.get("exemption_reasons", []) if isinstance(o, dict)
         ),
+        depends_on={
+            key: _reads(field.get("expression"))
+            for key, field in fields.items()
+            if field.get("type") == "computed"
+        },
     )
+
+
+def _reads(expression: Any) -> frozenset[str]:
+    if not isinstance(expression, str):
+        return frozenset()
+    try:
+        return compile_expression(expression).record_fields
+    except ExpressionError:
+        return frozenset()
 
 
 def holds(

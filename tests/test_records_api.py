@@ -60,7 +60,8 @@ def create(client: Client, body: dict[str, Any], status: int = 201) -> dict[str,
 def test_rep_creates_and_sees_their_deal_without_margin(org: dict[str, Client]) -> None:
     made = create(org["rep_e1"], smb_deal())
     assert made["owner"] == "rep_e1" and made["team"] == "east-1" and made["region"] == "east"
-    assert made["data"]["net"] == 1000  # computed
+    # net is computed from the margin, so it is as hidden from the rep as the margin
+    assert "net" not in made["data"] and "net" not in made["fields"]
     assert "margin" not in made["fields"] and "commission" not in made["fields"]
     assert made["fields"]["amount"]["access"] == "write"
     # the manager adds the margin; the rep still never receives it
@@ -117,7 +118,8 @@ def test_filter_and_sort_on_hidden_fields_are_rejected(org: dict[str, Client]) -
     assert sorted(r["data"]["amount"] for r in filtered.json()["items"]) == [200, 300]
     by_name = rep.get(DEALS, params={"filter": "name:contains:d1"})
     assert [r["data"]["name"] for r in by_name.json()["items"]] == ["D100"]
-    for params in ({"filter": "margin:gt:0"}, {"sort": "margin"}, {"fields": "name,margin"}):
+    hidden = ({"filter": "margin:gt:0"}, {"sort": "margin"}, {"fields": "name,margin"})
+    for params in (*hidden, {"sort": "net"}):
         refused = rep.get(DEALS, params=params)
         assert refused.status_code == 403, (params, refused.text)
     unknown = rep.get(DEALS, params={"filter": "nope:eq:1"})
@@ -241,3 +243,41 @@ def test_people_without_a_role_on_the_form_get_403(
 ) -> None:
     assert as_role("editor").get(DEALS).status_code == 403
     assert org["rep_e1"].get("/api/v1/records/nosuchform").status_code == 404
+
+
+def test_history_masks_fields_the_viewer_may_not_see(org: dict[str, Client]) -> None:
+    made = create(org["rep_e1"], smb_deal())
+    org["mgr_e"].patch(f"{DEALS}/{made['id']}", json={"data": {"margin": 0.3}})
+    org["rep_e1"].patch(f"{DEALS}/{made['id']}", json={"data": {"amount": 1500}})
+    rep = org["rep_e1"].get(f"{DEALS}/{made['id']}/history")
+    assert rep.status_code == 200, rep.text
+    entries = rep.json()["items"]
+    assert [e["action"] for e in entries] == ["record.create", "record.update", "record.update"]
+    assert entries[1]["changes"] == {} and entries[1]["masked"] == ["margin", "net"]
+    assert entries[2]["changes"]["amount"] == {"before": 1000, "after": 1500}
+    assert "0.3" not in rep.text
+    mgr = org["mgr_e"].get(f"{DEALS}/{made['id']}/history").json()["items"]
+    assert mgr[1]["changes"]["margin"] == {"before": None, "after": 0.3}
+    # the audit log: the rep reads the entries of their records, masked alike
+    log = org["rep_e1"].get("/api/v1/audit")
+    assert log.status_code == 200 and "0.3" not in log.text
+    assert {e["subject"] for e in log.json()["items"]} == {f"record:deal/{made['id']}"}
+    assert org["rep_e2"].get("/api/v1/audit").json()["items"] == []
+    assert any(
+        e["action"] == "document.publish" or e["subject"].startswith("permission_matrix")
+        for e in org["admin"].get("/api/v1/audit", params={"limit": 500}).json()["items"]
+    )
+
+
+def test_export_is_watermarked_projected_and_needs_the_export_action(
+    org: dict[str, Client],
+) -> None:
+    made = create(org["rep_e1"], smb_deal(name="=cmd|calc"))
+    org["mgr_e"].patch(f"{DEALS}/{made['id']}", json={"data": {"margin": 0.42}})
+    assert org["rep_e1"].get(f"{DEALS}/export").status_code == 403  # reps may not export
+    exported = org["mgr_e"].get(f"{DEALS}/export", params={"filter": "amount:gt:10"})
+    assert exported.status_code == 200, exported.text
+    lines = exported.text.splitlines()
+    assert lines[0].startswith("# Exported by mgr_e at ") and "amount:gt:10" in lines[0]
+    assert "Commission" not in lines[1] and "Margin" in lines[1]
+    assert "'=cmd|calc" in lines[2] and "0.42" in lines[2]

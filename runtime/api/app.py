@@ -9,6 +9,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from runtime.api.audit_log import AuditController
 from runtime.api.auth import AuthController, TokenController, auth_middleware, me, update_me
 from runtime.api.changesets import ChangeSetController
 from runtime.api.components import ComponentController
@@ -17,6 +18,7 @@ from runtime.api.documents import DocumentController, ValidateController
 from runtime.api.health import health
 from runtime.api.permissions import permission_guard
 from runtime.api.problems import exception_handlers
+from runtime.api.record_export import RecordExportController
 from runtime.api.records import RecordController
 from runtime.clock import make_clock
 from runtime.config import Settings
@@ -51,7 +53,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ValidateController,
             DocumentController,
             ChangeSetController,
+            RecordExportController,
             RecordController,
+            AuditController,
         ],
         guards=[permission_guard],
     )

@@ -103,12 +103,14 @@ class Rights:
         return or_(*clauses)
 
     def fields(self, row: Row) -> dict[str, str]:
-        """Field -> read/write on ``row``; hidden fields are left out."""
-        return {
-            key: level
-            for key, level in self.access.fields(row, self.model.fields).items()
-            if level != "hidden"
-        }
+        """Field -> read/write on ``row``; hidden fields are left out, and so is
+        a computed field that reads a hidden one (net = amount × (1 − margin)
+        would give the margin away)."""
+        levels = self.access.fields(row, self.model.fields)
+        for key, reads in self.model.depends_on.items():
+            if any(levels.get(name, "hidden") == "hidden" for name in reads):
+                levels[key] = "hidden"
+        return {key: level for key, level in levels.items() if level != "hidden"}
 
     def project(self, values: Mapping[str, Any], row: Row) -> dict[str, Any]:
         """``values`` (data, exemptions) with every field hidden on ``row`` removed."""
@@ -167,7 +169,8 @@ class Rights:
                 f"{self.model.key} has no field {key!r} to {use} by.",
                 errors=[error(pointer, "unknown_record_field", value=key, form=self.model.key)],
             )
-        if not self.access.readable_on_every_row(key):
+        reads = self.model.depends_on.get(key, frozenset())
+        if not all(self.access.readable_on_every_row(k) for k in {key, *reads}):
             raise Problem(
                 403,
                 f"You may not {use} by {key!r}: it is hidden from you on some records.",
