@@ -16,6 +16,7 @@ from runtime.api.components import ComponentController
 from runtime.api.deps import provide_clock, provide_db
 from runtime.api.documents import DocumentController, ValidateController
 from runtime.api.health import health
+from runtime.api.matrix_views import MatrixViewController
 from runtime.api.permissions import permission_guard
 from runtime.api.problems import exception_handlers
 from runtime.api.record_export import RecordExportController
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RecordExportController,
             RecordController,
             AuditController,
+            MatrixViewController,
         ],
         guards=[permission_guard],
     )

@@ -1,0 +1,99 @@
+"""Preview, diff and grants of permission matrices through the HTTP API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+from sqlalchemy import Engine
+
+from tests.records import build_org, deal_form, publish, sales_matrix
+
+Client = TestClient[Any]
+
+
+@pytest.fixture
+def admin(engine: Engine, password_hash: str, as_role: Callable[[str], Client]) -> Client:
+    client = as_role("admin")
+    build_org(engine, password_hash, as_role)
+    publish(client, deal_form())
+    publish(client, sales_matrix(datetime.now(UTC)))
+    return client
+
+
+def fields(body: dict[str, Any]) -> dict[str, str]:
+    return {f["key"]: f["access"] for f in body["fields"]}
+
+
+def test_preview_as_role_user_stage_and_customer_type(admin: Client) -> None:
+    rep = admin.get("/api/v1/permissions/preview", params={"role": "rep", "form": "deal"})
+    assert rep.status_code == 200, rep.text
+    body = rep.json()
+    assert body["row_scope"] == "own" and body["may_create"] is True
+    access = fields(body)
+    assert access["margin"] == "hidden" and access["amount"] == "write"
+    assert access["net"] == "hidden"  # it reads the margin
+    assert body["actions"] == {"start": ["*"]}
+    won = admin.get(
+        "/api/v1/permissions/preview", params={"role": "rep", "form": "deal", "stage": "won"}
+    ).json()
+    assert fields(won)["amount"] == "read"
+    ka = admin.get(
+        "/api/v1/permissions/preview",
+        params={"role": "rep", "form": "deal", "when": "customer_type:ka"},
+    ).json()
+    sponsor = next(f for f in ka["fields"] if f["key"] == "ka_sponsor")
+    assert sponsor["shown"] and sponsor["required"]
+    smb = admin.get("/api/v1/permissions/preview", params={"role": "rep", "form": "deal"}).json()
+    assert not next(f for f in smb["fields"] if f["key"] == "ka_sponsor")["shown"]
+    fin = admin.get("/api/v1/permissions/preview", params={"user": "fin", "form": "deal"}).json()
+    assert fin["row_scope"] == "all"
+    assert fields(fin)["commission"] == "read" and fields(fin)["amount"] == "hidden"
+    assert any("grant" in s for s in fin["sources"])
+
+
+def test_preview_of_a_draft_before_publishing(admin: Client) -> None:
+    matrix = sales_matrix(datetime.now(UTC))
+    matrix["roles"][0]["forms"][0]["fields"]["margin"] = "read"
+    saved = admin.put("/api/v1/documents/permission_matrix/sales/draft", json=matrix)
+    assert saved.status_code == 200, saved.text
+    live = admin.get("/api/v1/permissions/preview", params={"role": "rep", "form": "deal"})
+    draft = admin.get(
+        "/api/v1/permissions/preview", params={"role": "rep", "form": "deal", "source": "draft"}
+    )
+    assert fields(live.json())["margin"] == "hidden"
+    assert fields(draft.json())["margin"] == "read"
+    diff = admin.get("/api/v1/permissions/diff", params={"matrix": "sales", "from": "1"})
+    assert diff.status_code == 200, diff.text
+    changes = diff.json()["changes"]
+    assert [(c["role"], c["field"], c["change"]) for c in changes] == [("rep", "margin", "gains")]
+    assert "rep gains deal.margin" in changes[0]["words"]["en"]
+
+
+def test_bad_preview_requests(admin: Client) -> None:
+    assert admin.get("/api/v1/permissions/preview", params={"form": "deal"}).status_code == 400
+    missing = admin.get("/api/v1/permissions/preview", params={"role": "rep", "form": "nope"})
+    assert missing.status_code == 404
+    bad = admin.get(
+        "/api/v1/permissions/preview", params={"role": "rep", "form": "deal", "when": "x"}
+    )
+    assert bad.status_code == 400 and bad.json()["errors"][0]["pointer"] == "/when/0"
+
+
+def test_grants_list_with_their_state(admin: Client) -> None:
+    now = datetime.now(UTC)
+    matrix = sales_matrix(now)
+    later = dict(matrix["grants"][0])
+    later |= {
+        "starts_at": (now + timedelta(days=30)).isoformat(),
+        "ends_at": (now + timedelta(days=31)).isoformat(),
+    }
+    matrix["grants"].append(later)
+    publish(admin, matrix)
+    grants = admin.get("/api/v1/grants").json()["items"]
+    assert [g["state"] for g in grants] == ["active", "upcoming"]
+    active = admin.get("/api/v1/grants", params={"state": "active"}).json()["items"]
+    assert len(active) == 1 and active[0]["user"] == "fin"
