@@ -21,6 +21,10 @@ class Settings:
     secure_cookies: bool = False
     login_window_minutes: int = 15
     login_max_failures: int = 5
+    # Attachments: where their bytes go ("" = a files/ folder beside a SQLite
+    # database, else var/files) and how large one may be.
+    files_dir: str = ""
+    max_file_bytes: int = 10 * 1024 * 1024
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -29,7 +33,16 @@ class Settings:
             database_url=env.get("TRELLIS_DATABASE_URL", DEFAULT_DATABASE_URL),
             clock=env.get("TRELLIS_CLOCK", "system"),
             secure_cookies=env.get("TRELLIS_SECURE_COOKIES", "") == "1",
+            files_dir=env.get("TRELLIS_FILES_DIR", ""),
         )
+
+    @property
+    def files_path(self) -> Path:
+        if self.files_dir:
+            return Path(self.files_dir)
+        if self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url:
+            return Path(self.database_url.removeprefix("sqlite:///")).parent / "files"
+        return Path("var/files")
 
     def ensure_local_dirs(self) -> None:
         """Create the folder of a relative SQLite file (``var/`` by default)."""

@@ -15,6 +15,7 @@ from runtime.api.changesets import ChangeSetController
 from runtime.api.components import ComponentController
 from runtime.api.deps import provide_clock, provide_db
 from runtime.api.documents import DocumentController, ValidateController
+from runtime.api.files import FileController
 from runtime.api.health import health
 from runtime.api.matrix_views import MatrixViewController
 from runtime.api.permissions import permission_guard
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RecordController,
             AuditController,
             MatrixViewController,
+            FileController,
         ],
         guards=[permission_guard],
     )

@@ -95,6 +95,7 @@ MEANINGS = {
     409: "Stale revision or a concurrent change; nothing was written",
     412: "If-Match is not a revision",
     413: "Request body too large",
+    415: "The type of the upload is not accepted",
     422: "Invalid content; errors point at what is wrong",
     429: "Too many attempts; see Retry-After",
 }
