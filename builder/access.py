@@ -24,7 +24,9 @@ __all__ = [
     "Viewer",
     "actions_of",
     "form_access",
+    "governs",
     "grants_in_force",
+    "may_act",
 ]
 
 # hidden < read < write: the more generous of two rules wins.
@@ -221,3 +223,22 @@ def actions_of(
         for _, grant in grants_in_force(matrix, viewer, now):
             add(grant)
     return granted
+
+
+def governs(matrices: Collection[Mapping[str, Any]], action: str) -> bool:
+    """Whether the matrices decide ``action`` at all: only once some role or
+    grant is given it (say, publish) does holding it become necessary; until
+    then the platform roles alone decide, so a new installation is usable."""
+    return any(
+        action in (rights.get("actions") or [])
+        for matrix in matrices
+        for rights in [*(matrix.get("roles") or []), *(matrix.get("grants") or [])]
+    )
+
+
+def may_act(
+    matrices: Collection[Mapping[str, Any]], viewer: Viewer, action: str, now: datetime
+) -> bool:
+    """Whether the matrices let ``viewer`` take ``action`` (always, when they
+    do not govern it)."""
+    return not governs(matrices, action) or action in actions_of(matrices, viewer, now)

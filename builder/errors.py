@@ -193,6 +193,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field!r} is hidden from you on some records, so you cannot filter or sort by it.",
         "{field!r} 在部分记录上对您不可见，因此不能按它筛选或排序。",
     ),
+    "no_publisher_left": (
+        "No one could publish after this change: publishing is granted only to {roles}, and "
+        "no active admin or publisher holds such a role. Give one of them the role first.",
+        "变更后将无人能够发布：发布权限只授予了 {roles}，而没有任何在职的管理员或发布者拥有"
+        "这些角色。请先为其中一人分配该角色。",
+    ),
     "computed_field": (
         "“{field}” is computed by the form; it cannot be written.",
         "“{field}”由表单自动计算，不能填写。",

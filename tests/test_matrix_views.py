@@ -97,3 +97,32 @@ def test_grants_list_with_their_state(admin: Client) -> None:
     assert [g["state"] for g in grants] == ["active", "upcoming"]
     active = admin.get("/api/v1/grants", params={"state": "active"}).json()["items"]
     assert len(active) == 1 and active[0]["user"] == "fin"
+
+
+def test_the_matrix_governs_publishing_once_it_grants_it(
+    admin: Client, as_role: Callable[[str], Client], engine: Engine
+) -> None:
+    from sqlalchemy import select
+
+    from runtime.store.db import make_sessionmaker, transaction
+    from runtime.store.models import Role, User, UserRole
+
+    matrix = sales_matrix(datetime.now(UTC))
+    matrix["roles"].append({"role": "finance", "actions": ["publish"]})
+    # nobody who may publish on the platform holds finance yet: refused, with the reason
+    saved = admin.put("/api/v1/documents/permission_matrix/sales/draft", json=matrix)
+    assert saved.status_code == 200
+    refused = admin.post("/api/v1/documents/permission_matrix/sales/publish", json={})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["code"] == "no_publisher_left"
+    assert "finance" in refused.json()["detail"]
+    # give the admin the finance role: now it publishes, and then governs
+    publisher = as_role("publisher")
+    with transaction(make_sessionmaker(engine)) as session:
+        finance = session.scalar(select(Role.id).where(Role.key == "finance"))
+        for user in session.scalars(select(User).where(User.role == "admin")):
+            session.add(UserRole(user_id=user.id, role_id=finance))
+    publish(admin, matrix)
+    # the publisher holds no finance role: the platform role alone no longer suffices
+    blocked = publisher.post("/api/v1/documents/form/deal/publish", json={})
+    assert blocked.status_code == 403 and "publish" in blocked.json()["detail"]

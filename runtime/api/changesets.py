@@ -11,8 +11,10 @@ from litestar.params import FromPath, JSONBody
 
 from runtime.api.deps import DB, ClockDep
 from runtime.api.params import Kind, LongText, PathId, ShortText
+from runtime.api.permissions import require_matrix_action
 from runtime.api.problems import problem_responses
 from runtime.store import changesets as store
+from runtime.store.documents import activate
 from runtime.store.models import ChangeSet
 
 __all__ = ["ChangeSetController"]
@@ -30,6 +32,9 @@ class ChangeSetIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class PublishChangeSetIn(msgspec.Struct, forbid_unknown_fields=True):
     message: LongText = ""
+    # Also make every published version live for this variant, in the same
+    # transaction (a form and its matrix go live together or not at all).
+    activate: Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")] | None = None
 
 
 class ItemOut(msgspec.Struct):
@@ -123,13 +128,24 @@ class ChangeSetController(Controller):
         clock: ClockDep,
         data: JSONBody[PublishChangeSetIn | None] = None,
     ) -> ChangeSetOut:
+        body = data or PublishChangeSetIn()
+        now = clock.now()
+        require_matrix_action(db, request.user, "publish", now)
         changeset, published = store.publish_changeset(
-            db,
-            changeset_id,
-            message=(data or PublishChangeSetIn()).message,
-            actor=request.user.username,
-            now=clock.now(),
+            db, changeset_id, message=body.message, actor=request.user.username, now=now
         )
+        if body.activate is not None:
+            for document, version, _ in published:
+                activate(
+                    db,
+                    document.kind,
+                    document.key,
+                    body.activate,
+                    version.version,
+                    actor=request.user.username,
+                    now=now,
+                    reason=f"change set {changeset.id}",
+                )
         return _out(
             changeset,
             [

@@ -32,6 +32,7 @@ from runtime.api.document_bodies import (
 )
 from runtime.api.pagination import IdCursor, KeyCursor, Limit, decode_cursor, encode_cursor
 from runtime.api.params import MAX_INT, IfMatch, IfNoneMatch, Kind, PathId
+from runtime.api.permissions import require_matrix_action
 from runtime.api.problems import Problem, problem_responses
 from runtime.store import documents as store
 from runtime.store.models import Activation, ActiveVersion, Version
@@ -270,6 +271,7 @@ class DocumentController(Controller):
     ) -> Response[VersionOut]:
         _address(kind, key)
         data = data or PublishIn()
+        require_matrix_action(db, request.user, "publish", clock.now())
         version, created = store.publish(
             db,
             kind,
@@ -391,6 +393,12 @@ class DocumentController(Controller):
                 f"{variant!r} is not a variant name: use lower-case letters, digits and '-', "
                 "1 to 63 characters, starting with a letter or digit (e.g. east, south-2).",
             )
+        pointers, _ = store.active_pointers(db, kind, key)
+        current = next((p.version for p in pointers if p.variant == variant), None)
+        backwards = current is not None and data.version < current
+        require_matrix_action(
+            db, request.user, "roll_back" if backwards else "publish", clock.now()
+        )
         store.activate(
             db,
             kind,

@@ -7,15 +7,18 @@ the permission_matrix documents; platform roles stay the outer fence.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
+from sqlalchemy.orm import Session
 
 from runtime.api.problems import Problem
+from runtime.store.matrix_rules import may_take
 from runtime.store.users import PLATFORM_ROLES as ROLES
 
-__all__ = ["ACTIONS", "ROLES", "may", "permission_guard"]
+__all__ = ["ACTIONS", "ROLES", "may", "permission_guard", "require_matrix_action"]
 
 ACTIONS: dict[str, frozenset[str]] = {
     "documents.read": frozenset(ROLES),
@@ -26,6 +29,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "changesets.edit": frozenset({"admin", "editor", "publisher"}),
     "changesets.publish": frozenset({"admin", "publisher"}),
     "tokens.own": frozenset(ROLES),
+    "people.read": frozenset(ROLES),
     "users.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
 }
@@ -44,3 +48,14 @@ def permission_guard(
     user = connection.user
     if not may(user.role, action):
         raise Problem(403, f"Role {user.role!r} may not {action.split('.', 1)[1]} here ({action}).")
+
+
+def require_matrix_action(session: Session, user: Any, action: str, now: datetime) -> None:
+    """403 unless the live permission matrices let ``user`` take ``action``
+    (they decide only once they grant it to some role; see matrix_rules)."""
+    if not may_take(session, user.id, action, now):
+        raise Problem(
+            403,
+            f"The permission matrix grants {action!r} to roles you do not hold; ask an "
+            "administrator for one of them.",
+        )

@@ -21,6 +21,8 @@ from builder.canonical import content_hash
 from builder.checks.form import form_fields
 from runtime.store import audit
 from runtime.store.errors import ConflictError, InvalidError, NotFoundError, PreconditionError
+from runtime.store.live import DEFAULT_VARIANT
+from runtime.store.matrix_rules import check_publishers_remain
 from runtime.store.models import (
     Activation,
     ActiveVersion,
@@ -48,7 +50,6 @@ __all__ = [
     "save_draft",
 ]
 
-DEFAULT_VARIANT = "default"
 
 
 def subject(kind: str, key: str) -> str:
@@ -299,6 +300,9 @@ def publish(
             "published.",
             checked.errors,
         )
+    if kind == "permission_matrix":
+        # Refused now rather than when someone makes it live.
+        check_publishers_remain(session, key, checked.document, now)
     digest = content_hash(checked.document)
     latest = latest_version(session, document.id)
     if latest is not None and latest.hash == digest:
@@ -392,7 +396,9 @@ def activate(
     than the current one is a roll back; both are recorded, nothing is
     rewritten. Pointing at the version already active changes nothing."""
     document = require_document(session, kind, key, lock=True)
-    get_version(session, kind, key, number)
+    target = get_version(session, kind, key, number)
+    if kind == "permission_matrix" and variant == DEFAULT_VARIANT:
+        check_publishers_remain(session, key, target.content, now)
     pointer = session.get(ActiveVersion, (document.id, variant))
     previous = pointer.version if pointer else None
     if previous == number and pointer is not None:

@@ -13,10 +13,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from runtime.store.documents import DEFAULT_VARIANT
 from runtime.store.models import ActiveVersion, Document, Draft, Version
 
 __all__ = ["DEFAULT_VARIANT", "LiveDocument", "live_document", "live_documents", "with_drafts"]
+
+# The variant new work starts on when nothing more specific applies.
+DEFAULT_VARIANT = "default"
 
 
 @dataclass(frozen=True)
