@@ -537,3 +537,276 @@ async def activate(token: str, key: str, variant: str, number: int, reason: str 
         json={"version": int(number), "reason": reason},
     )
     return Active.decode(body)
+
+
+# ---------------------------------------------------------------------------------------
+# Records: lists, one record, its changes and its history, as the caller may see them.
+# The API leaves out every field hidden from the caller; nothing here filters.
+
+
+def _records(form: str) -> str:
+    return f"/records/{quote(form, safe='').replace('.', '%2E')}"
+
+
+@dataclass(frozen=True)
+class FieldAccess:
+    """What the caller may do with one field of one record (``RecordOut.fields``)."""
+
+    access: str  # read / write
+    shown: bool
+    required: bool
+    exemptible: bool
+
+
+@dataclass(frozen=True)
+class RecordItem:
+    """One record as ``GET /records/{form}/{id}`` gives it to the caller."""
+
+    id: int
+    form: str
+    form_version: int
+    revision: int
+    data: dict[str, Any]
+    exemptions: dict[str, str]
+    fields: dict[str, FieldAccess]
+    owner: str
+    team: str
+    region: str
+    stage: str
+    created_at: str
+    created_by: str
+    updated_at: str
+    updated_by: str
+
+    @classmethod
+    def decode(cls, body: dict[str, Any]) -> RecordItem:
+        return cls(
+            id=int(body["id"]),
+            form=str(body.get("form", "")),
+            form_version=int(body.get("form_version") or 0),
+            revision=int(body["revision"]),
+            data=dict(body.get("data") or {}),
+            exemptions={str(k): str(v) for k, v in (body.get("exemptions") or {}).items()},
+            fields={
+                str(key): FieldAccess(
+                    access=str(state.get("access", "read")),
+                    shown=bool(state.get("shown", True)),
+                    required=bool(state.get("required", False)),
+                    exemptible=bool(state.get("exemptible", False)),
+                )
+                for key, state in (body.get("fields") or {}).items()
+                if isinstance(state, dict)
+            },
+            owner=str(body.get("owner") or ""),
+            team=str(body.get("team") or ""),
+            region=str(body.get("region") or ""),
+            stage=str(body.get("stage") or ""),
+            created_at=str(body.get("created_at", "")),
+            created_by=str(body.get("created_by", "")),
+            updated_at=str(body.get("updated_at", "")),
+            updated_by=str(body.get("updated_by", "")),
+        )
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    items: list[RecordItem]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """One change of a record; ``masked`` names the changes hidden from the caller."""
+
+    seq: int
+    at: str
+    actor: str
+    action: str
+    form_version: int | None
+    changes: dict[str, dict[str, Any]]
+    exemptions: dict[str, dict[str, Any]]
+    masked: list[str]
+
+    @classmethod
+    def decode(cls, body: dict[str, Any]) -> HistoryItem:
+        def pairs(value: Any) -> dict[str, dict[str, Any]]:
+            items = value.items() if isinstance(value, dict) else ()
+            return {str(k): v for k, v in items if isinstance(v, dict)}
+
+        return cls(
+            seq=int(body["seq"]),
+            at=str(body.get("at", "")),
+            actor=str(body.get("actor", "")),
+            action=str(body.get("action", "")),
+            form_version=None if body.get("form_version") is None else int(body["form_version"]),
+            changes=pairs(body.get("changes")),
+            exemptions=pairs(body.get("exemptions")),
+            masked=[str(m) for m in body.get("masked") or []],
+        )
+
+
+@dataclass(frozen=True)
+class RecordRights:
+    """What the caller may do on a form's records, from ``GET /permissions/preview``
+    for themselves: create, export, and each field's access on a record of their own
+    (``hidden``, ``read`` or ``write``; ``None``: every field written). The records
+    API enforces it all anyway; the studio only leaves out what would be refused."""
+
+    may_create: bool
+    may_export: bool
+    fields: dict[str, str] | None
+
+
+async def live_forms(token: str) -> dict[str, dict[str, str]]:
+    """Key -> title of every form with a live (default variant) version."""
+    found: dict[str, dict[str, str]] = {}
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"kind": "form", "limit": PAGE_SIZE}
+        if cursor:
+            params["cursor"] = cursor
+        page = await _call("GET", "/documents", token, params=params)
+        for item in page["items"]:
+            if "default" in (item.get("active") or {}):
+                found[str(item["key"])] = {
+                    str(k): str(v) for k, v in (item.get("title") or {}).items() if v
+                }
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return found
+
+
+async def live_form(token: str, key: str) -> dict[str, Any]:
+    """The content of the live version of form ``key`` (the one records are checked
+    with); 404 when it has none."""
+    path = _document(key, "form")
+    pointers = (await _call("GET", f"{path}/active", token)).get("variants") or {}
+    if "default" not in pointers:
+        raise ApiError(404, f"The form {key!r} has no live version.")
+    number = int(pointers["default"]["version"])
+    content: dict[str, Any] = (await _call("GET", f"{path}/versions/{number}", token))["content"]
+    return content
+
+
+async def record_rights(token: str, form: str, username: str, role: str) -> RecordRights:
+    """The caller's rights on ``form``: the permission preview of their own user. A
+    platform administrator reads and changes every record (the records API's rule),
+    which a preview of business roles cannot say."""
+    if role == "admin":
+        return RecordRights(may_create=True, may_export=True, fields=None)
+    body = await _call(
+        "GET", "/permissions/preview", token, params={"form": form, "user": username}
+    )
+    return RecordRights(
+        may_create=bool(body.get("may_create")),
+        may_export="export" in (body.get("actions") or {}),
+        fields={
+            str(f["key"]): str(f.get("access", "hidden"))
+            for f in body.get("fields") or []
+            if isinstance(f, dict) and "key" in f
+        },
+    )
+
+
+async def records(
+    token: str,
+    form: str,
+    *,
+    filters: list[str] | None = None,
+    sort: str = "",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> RecordPage:
+    """One page of the records the caller may see. Filtering or sorting by a field
+    hidden from them is a 403, by an unknown one a 400, each with a pointer."""
+    params: dict[str, Any] = {"limit": limit}
+    if filters:
+        params["filter"] = list(filters)
+    if sort:
+        params["sort"] = sort
+    if cursor:
+        params["cursor"] = cursor
+    body = await _call("GET", _records(form), token, params=params)
+    return RecordPage(
+        items=[RecordItem.decode(item) for item in body["items"]],
+        next_cursor=body.get("next_cursor") or None,
+    )
+
+
+async def record(token: str, form: str, record_id: int) -> RecordItem:
+    """404 for a record that does not exist, or not for the caller (another region's)."""
+    return RecordItem.decode(await _call("GET", f"{_records(form)}/{int(record_id)}", token))
+
+
+async def create_record(
+    token: str, form: str, data: dict[str, Any], exemptions: dict[str, str]
+) -> RecordItem:
+    """422 with ``/data/<field>`` pointers for invalid values; 403 naming a field the
+    caller may not write."""
+    body = await _call("POST", _records(form), token, json={"data": data, "exemptions": exemptions})
+    return RecordItem.decode(body)
+
+
+async def update_record(
+    token: str,
+    form: str,
+    record_id: int,
+    revision: int,
+    data: dict[str, Any],
+    exemptions: dict[str, str | None],
+) -> RecordItem:
+    """Change the fields in ``data`` (``None`` clears) of the record at ``revision``:
+    409 when it changed since, 403 or 422 with pointers, nothing stored either way."""
+    body = await _call(
+        "PATCH",
+        f"{_records(form)}/{int(record_id)}",
+        token,
+        json={"data": data, "exemptions": exemptions},
+        headers={"If-Match": f'"{int(revision)}"'},
+    )
+    return RecordItem.decode(body)
+
+
+async def record_history(token: str, form: str, record_id: int) -> list[HistoryItem]:
+    """Every change of the record, oldest first, masked for the caller."""
+    items: list[HistoryItem] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": PAGE_SIZE}
+        if cursor:
+            params["cursor"] = cursor
+        page = await _call(
+            "GET", f"{_records(form)}/{int(record_id)}/history", token, params=params
+        )
+        items.extend(HistoryItem.decode(item) for item in page["items"])
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return items
+
+
+async def export_records(
+    token: str, form: str, *, filters: list[str] | None = None, sort: str = ""
+) -> str:
+    """The CSV the API makes (watermarked, permissions applied); 403 without the
+    matrix's export action."""
+    params: dict[str, Any] = {}
+    if filters:
+        params["filter"] = list(filters)
+    if sort:
+        params["sort"] = sort
+    response = await _request("GET", f"{_records(form)}/export", token, params=params)
+    return response.text
+
+
+async def permission_diff(token: str, matrix: str, from_: str, to: str) -> list[dict[str, Any]]:
+    """``GET /permissions/diff``: two versions of a matrix (or one and the draft) as who
+    gains or loses which field, row scope or action, each with its ``words``; empty
+    while the API has no such view."""
+    params = {"matrix": matrix, "from": from_, "to": to}
+    try:
+        body = await _call("GET", "/permissions/diff", token, params=params)
+    except ApiError as error:
+        if error.status in (404, 405):
+            return []
+        raise
+    return [c for c in body.get("changes") or [] if isinstance(c, dict)]
