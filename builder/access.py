@@ -117,6 +117,13 @@ class FormAccess:
     def covering(self, row: Row) -> list[RowRule]:
         return [r for r in self.rules if r.covers(row, self.viewer)]
 
+    def covering_key(self, row: Row) -> tuple[int, ...] | None:
+        """Which rules cover ``row`` (None: everything), as a key for caching
+        answers that depend on nothing else of the row but its stage."""
+        if self.viewer.everything:
+            return None
+        return tuple(i for i, r in enumerate(self.rules) if r.covers(row, self.viewer))
+
     def sees(self, row: Row) -> bool:
         return self.viewer.everything or bool(self.covering(row))
 

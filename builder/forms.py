@@ -14,7 +14,7 @@ import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -67,6 +67,18 @@ class FormModel:
     def writable(self, key: str) -> bool:
         kind = FIELD_CATALOGUE.get(str(self.fields.get(key, {}).get("type")))
         return kind is not None and kind.writable
+
+    @cached_property
+    def condition_fields(self) -> tuple[str, ...]:
+        """The fields the elastic rules read: a record's field states depend
+        on these values (and the viewer's roles) only."""
+        names = {
+            rule["field"]
+            for field in self.fields.values()
+            for rule in (field.get("show_when"), field.get("require_when"))
+            if isinstance(rule, dict) and isinstance(rule.get("field"), str)
+        }
+        return tuple(sorted(names))
 
 
 def form_model(document: Mapping[str, Any]) -> FormModel:

@@ -12,7 +12,7 @@ forms, instance variables and sandbox reports) projects through
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -73,6 +73,10 @@ class Rights:
     model: FormModel
     access: FormAccess
     matrices: tuple[LiveDocument, ...]
+    # Answers per (rules covering a row, stage) and per rule context: a page
+    # of fifty records has only a handful of distinct ones.
+    _fields: dict[Any, dict[str, str]] = field(default_factory=dict, compare=False, repr=False)
+    _states: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def viewer(self) -> Viewer:
@@ -106,11 +110,16 @@ class Rights:
         """Field -> read/write on ``row``; hidden fields are left out, and so is
         a computed field that reads a hidden one (net = amount × (1 − margin)
         would give the margin away)."""
-        levels = self.access.fields(row, self.model.fields)
-        for key, reads in self.model.depends_on.items():
-            if any(levels.get(name, "hidden") == "hidden" for name in reads):
-                levels[key] = "hidden"
-        return {key: level for key, level in levels.items() if level != "hidden"}
+        memo = (self.access.covering_key(row), row.stage)
+        found = self._fields.get(memo)
+        if found is None:
+            levels = self.access.fields(row, self.model.fields)
+            for key, reads in self.model.depends_on.items():
+                if any(levels.get(name, "hidden") == "hidden" for name in reads):
+                    levels[key] = "hidden"
+            found = {key: level for key, level in levels.items() if level != "hidden"}
+            self._fields[memo] = found
+        return found
 
     def project(self, values: Mapping[str, Any], row: Row) -> dict[str, Any]:
         """``values`` (data, exemptions) with every field hidden on ``row`` removed."""
@@ -127,7 +136,10 @@ class Rights:
     def field_states(self, data: Mapping[str, Any], row: Row) -> dict[str, dict[str, Any]]:
         """Per visible field: access, and whether the form shows and requires it here."""
         visible = self.fields(row)
-        context = states(self.model, data, self.viewer.roles)
+        memo = tuple(repr(data.get(name)) for name in self.model.condition_fields)
+        context = self._states.get(memo)
+        if context is None:
+            context = self._states[memo] = states(self.model, data, self.viewer.roles)
         return {
             key: {
                 "access": level if self.model.writable(key) else "read",

@@ -49,20 +49,18 @@ Fields = Annotated[
 Cursor = tuple[str, int]
 
 
-def _names(db: Session, records: Sequence[Record]) -> dict[str, dict[int, str]]:
-    """Usernames, team and region keys for the rows of a page, in three queries."""
-    owners = {r.owner_id for r in records if r.owner_id is not None}
-    teams = {r.team_id for r in records if r.team_id is not None}
-    regions = {r.region_id for r in records if r.region_id is not None}
-    queries = {
-        "owner": (owners, select(User.id, User.username).where(User.id.in_(owners))),
-        "team": (teams, select(Team.id, Team.key).where(Team.id.in_(teams))),
-        "region": (regions, select(Region.id, Region.key).where(Region.id.in_(regions))),
-    }
-    found: dict[str, dict[int, str]] = {}
-    for what, (wanted, query) in queries.items():
-        found[what] = {i: n for i, n in db.execute(query)} if wanted else {}
-    return found
+def _names(db: Session, records: Sequence[Record]) -> dict[int, tuple[str | None, ...]]:
+    """Record id -> (owner's username, team key, region key), in one query."""
+    if not records:
+        return {}
+    query = (
+        select(Record.id, User.username, Team.key, Region.key)
+        .outerjoin(User, User.id == Record.owner_id)
+        .outerjoin(Team, Team.id == Record.team_id)
+        .outerjoin(Region, Region.id == Record.region_id)
+        .where(Record.id.in_([r.id for r in records]))
+    )
+    return {row[0]: tuple(row[1:]) for row in db.execute(query)}
 
 
 def records_out(
@@ -72,7 +70,8 @@ def records_out(
     result = []
     for record in records:
         row = store.row_of(record)
-        data = grant.project(record.data, row)
+        owner, team, region = names.get(record.id, (None, None, None))
+        data = grant.project(record.data, row)  # fields(row) is memoised per rule set
         if only is not None:
             data = {k: v for k, v in data.items() if k in only}
         result.append(
@@ -86,9 +85,9 @@ def records_out(
                 fields={
                     k: FieldStateOut(**v) for k, v in grant.field_states(record.data, row).items()
                 },
-                owner=names["owner"].get(record.owner_id or 0),
-                team=names["team"].get(record.team_id or 0),
-                region=names["region"].get(record.region_id or 0),
+                owner=owner,
+                team=team,
+                region=region,
                 stage=record.stage,
                 created_at=record.created_at,
                 created_by=record.created_by,

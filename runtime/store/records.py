@@ -156,8 +156,18 @@ def _unique_values(model: FormModel, data: Mapping[str, Any]) -> dict[str, str]:
 def _claim_unique(session: Session, model: FormModel, record: Record) -> None:
     """Replace the record's unique values; a value another record holds is a
     422 at that field, and nothing of this write stays."""
+    wanted = _unique_values(model, record.data)
+    held = dict(
+        session.execute(
+            select(RecordUnique.field, RecordUnique.value).where(
+                RecordUnique.record_id == record.id
+            )
+        ).all()
+    )
+    if held == wanted:
+        return  # the usual write: no unique value changed
     session.execute(delete(RecordUnique).where(RecordUnique.record_id == record.id))
-    for key, value in _unique_values(model, record.data).items():
+    for key, value in wanted.items():
         try:
             with session.begin_nested():
                 session.add(
