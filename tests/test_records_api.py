@@ -281,3 +281,50 @@ def test_export_is_watermarked_projected_and_needs_the_export_action(
     assert lines[0].startswith("# Exported by mgr_e at ") and "amount:gt:10" in lines[0]
     assert "Commission" not in lines[1] and "Margin" in lines[1]
     assert "'=cmd|calc" in lines[2] and "0.42" in lines[2]
+
+
+def test_a_grant_lapses_by_itself_on_the_clock(
+    org: dict[str, Client], settings: Settings, engine: Engine
+) -> None:
+    from dataclasses import replace
+
+    made = create(org["rep_e1"], smb_deal())
+    with TestClient(app=create_app(replace(settings, clock="manual"))) as client:
+        admin_token = org["admin"].headers["Authorization"]
+        fin_token = f"Bearer {api_token(engine, 'fin')}"
+        url = f"{DEALS}/{made['id']}"
+        assert client.get(url, headers={"Authorization": fin_token}).status_code == 200
+        moved = client.post(
+            "/api/v1/admin/clock",
+            json={"advance": "P15D"},
+            headers={"Authorization": admin_token},
+        )
+        assert moved.status_code == 200, moved.text
+        assert client.get(url, headers={"Authorization": fin_token}).status_code == 403
+        bad = client.post(
+            "/api/v1/admin/clock", json={"advance": "P1M"}, headers={"Authorization": admin_token}
+        )
+        assert bad.status_code == 422 and bad.json()["errors"][0]["pointer"] == "/advance"
+    # with the system clock the endpoint does not exist
+    assert org["admin"].post("/api/v1/admin/clock", json={"advance": "PT1H"}).status_code == 404
+
+
+def test_a_form_change_keeps_old_records_and_binds_new_writes(org: dict[str, Client]) -> None:
+    old = create(org["rep_e1"], smb_deal())
+    assert old["form_version"] == 1
+    form = deal_form()
+    stage = next(f for f in form["fields"] if f["key"] == "stage")
+    stage["required"] = True
+    publish(org["admin"], form)
+    still = org["rep_e1"].get(f"{DEALS}/{old['id']}")
+    assert still.status_code == 200 and still.json()["form_version"] == 1
+    assert still.json()["data"]["amount"] == 1000
+    # a new write needs the field now, and says where
+    patched = org["rep_e1"].patch(f"{DEALS}/{old['id']}", json={"data": {"amount": 5}})
+    assert patched.status_code == 422
+    assert patched.json()["errors"][0]["pointer"] == "/data/stage"
+    assert org["rep_e1"].post(DEALS, json=smb_deal()).status_code == 422
+    fixed = org["rep_e1"].patch(
+        f"{DEALS}/{old['id']}", json={"data": {"amount": 5, "stage": "qualify"}}
+    )
+    assert fixed.status_code == 200 and fixed.json()["form_version"] == 2

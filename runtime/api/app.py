@@ -9,6 +9,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from runtime.api.admin_clock import advance_clock
 from runtime.api.audit_log import AuditController
 from runtime.api.auth import AuthController, TokenController, auth_middleware, me, update_me
 from runtime.api.changesets import ChangeSetController
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AuditController,
             MatrixViewController,
             FileController,
+            advance_clock,
         ],
         guards=[permission_guard],
     )
