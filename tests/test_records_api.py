@@ -328,3 +328,18 @@ def test_a_form_change_keeps_old_records_and_binds_new_writes(org: dict[str, Cli
         f"{DEALS}/{old['id']}", json={"data": {"amount": 5, "stage": "qualify"}}
     )
     assert fixed.status_code == 200 and fixed.json()["form_version"] == 2
+
+
+def test_the_compiled_schema_follows_context_and_rights(org: dict[str, Client]) -> None:
+    rep = org["rep_e1"].get(f"{DEALS}/schema", params={"when": "customer_type:ka"})
+    assert rep.status_code == 200, rep.text
+    schema = rep.json()
+    assert "margin" not in schema["properties"] and "ka_sponsor" in schema["properties"]
+    assert "ka_sponsor" in schema["required"] and "net" not in schema["properties"]
+    smb = org["rep_e1"].get(f"{DEALS}/schema", params={"when": "customer_type:smb"}).json()
+    assert "ka_sponsor" not in smb["properties"]
+    won = org["rep_e1"].get(f"{DEALS}/schema", params={"when": ["customer_type:smb", "stage:won"]})
+    assert won.json()["properties"]["amount"]["readOnly"] is True
+    manager = org["mgr_e"].get(f"{DEALS}/schema").json()
+    assert manager["properties"]["amount"]["readOnly"] is True
+    assert "readOnly" not in manager["properties"]["margin"]

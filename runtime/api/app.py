@@ -19,10 +19,10 @@ from runtime.api.documents import DocumentController, ValidateController
 from runtime.api.files import FileController
 from runtime.api.health import health
 from runtime.api.matrix_views import MatrixViewController
-from runtime.api.people import PEOPLE_CONTROLLERS
 from runtime.api.permissions import permission_guard
 from runtime.api.problems import exception_handlers
 from runtime.api.record_export import RecordExportController
+from runtime.api.record_schema import RecordSchemaController
 from runtime.api.records import RecordController
 from runtime.clock import make_clock
 from runtime.config import Settings
@@ -58,12 +58,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DocumentController,
             ChangeSetController,
             RecordExportController,
+            RecordSchemaController,
             RecordController,
             AuditController,
             MatrixViewController,
             FileController,
             advance_clock,
-            *PEOPLE_CONTROLLERS,
         ],
         guards=[permission_guard],
     )

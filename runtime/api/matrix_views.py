@@ -30,7 +30,7 @@ from runtime.store import documents as store
 from runtime.store.live import live_document, live_documents, with_drafts
 from runtime.store.models import Role, User, UserRole
 
-__all__ = ["MatrixViewController"]
+__all__ = ["MatrixViewController", "parse_when"]
 
 Source = Literal["live", "draft"]
 _WHEN = re.compile(r"^([a-z][a-z0-9_]{0,62}):(.{1,200})$")
@@ -96,7 +96,8 @@ class GrantPage(msgspec.Struct):
     next_cursor: str | None = None
 
 
-def _when(values: list[str] | None) -> dict[str, str]:
+def parse_when(values: list[str] | None) -> dict[str, str]:
+    """``field:value`` query values as a mapping; 400 naming a malformed one."""
     found = {}
     for i, raw in enumerate(values or []):
         match = _WHEN.fullmatch(raw)
@@ -167,7 +168,7 @@ class MatrixViewController(Controller):
             roles=roles,
             username=user or "",
             stage=stage,
-            values=_when(when),
+            values=parse_when(when),
             now=clock.now(),
             language=request.user.language,
         )
