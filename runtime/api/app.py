@@ -19,6 +19,7 @@ from runtime.api.documents import DocumentController, ValidateController
 from runtime.api.files import FileController
 from runtime.api.health import health
 from runtime.api.matrix_views import MatrixViewController
+from runtime.api.people import PEOPLE_CONTROLLERS
 from runtime.api.permissions import permission_guard
 from runtime.api.problems import exception_handlers
 from runtime.api.record_export import RecordExportController
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MatrixViewController,
             FileController,
             advance_clock,
+            *PEOPLE_CONTROLLERS,
         ],
         guards=[permission_guard],
     )
