@@ -428,6 +428,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "records.conflict_reload": ("Reload the record", "重新加载记录"),
     "records.history": ("History", "变更历史"),
+    "records.colon": (": ", "："),
     "records.history_help": (
         "Every change, from the audit log: who, when, before → after.",
         "来自审计日志的每次变更：谁、何时、修改前 → 修改后。",

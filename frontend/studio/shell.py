@@ -8,6 +8,7 @@ from __future__ import annotations
 import reflex as rx
 
 from studio.labels import LANGUAGES
+from studio.records.nav import records_menu
 from studio.session import HOME_ROUTE, SessionState
 
 __all__ = ["language_switch", "shell"]
@@ -64,7 +65,12 @@ def current_user() -> rx.Component:
 def header() -> rx.Component:
     return rx.hstack(
         brand(),
-        rx.hstack(*[nav_link(route, label) for route, label in NAVIGATION], spacing="5"),
+        rx.hstack(
+            *[nav_link(route, label) for route, label in NAVIGATION],
+            records_menu(),
+            spacing="5",
+            align="center",
+        ),
         rx.spacer(),
         language_switch(),
         current_user(),

@@ -7,6 +7,11 @@ import reflex as rx
 from studio.editor.page import editor_page
 from studio.editor.state import EditorState
 from studio.login import LoginState, login_page
+from studio.records.detail_page import record_page
+from studio.records.detail_state import RecordState
+from studio.records.list_page import records_page
+from studio.records.list_state import RecordListState
+from studio.records.new_record import NewRecordState, new_record_page
 from studio.session import EDITOR_ROUTE, HOME_ROUTE, LOGIN_ROUTE, SessionState
 from studio.shell import shell
 from studio.versions.page import versions_page
@@ -36,4 +41,22 @@ app.add_page(
     route="/workflows/[key]/versions",
     title=TITLE,
     on_load=[SessionState.require_login, VersionsState.open],
+)
+app.add_page(
+    lambda: shell(records_page()),
+    route="/records/[form]",
+    title=TITLE,
+    on_load=[SessionState.require_login, RecordListState.open],
+)
+app.add_page(
+    lambda: shell(new_record_page()),
+    route="/records/[form]/new",
+    title=TITLE,
+    on_load=[SessionState.require_login, NewRecordState.open],
+)
+app.add_page(
+    lambda: shell(record_page()),
+    route="/records/[form]/[id]",
+    title=TITLE,
+    on_load=[SessionState.require_login, RecordState.open],
 )
