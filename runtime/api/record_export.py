@@ -16,7 +16,6 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
-from sqlalchemy import select
 
 from builder.access import actions_of
 from runtime.api.deps import DB, ClockDep, CurrentUser
@@ -77,8 +76,7 @@ class RecordExportController(Controller):
                 403, "None of your roles may export records (the matrix's export action)."
             )
         query = parse_query(grant, filters or [], sort)
-        statement = select(Record).where(Record.form == form, grant.row_clause(), *query.where)
-        statement = statement.order_by(*query.order, Record.id).limit(MAX_ROWS)
+        statement = query.select().order_by(*query.order, Record.id).limit(MAX_ROWS)
         records = list(db.scalars(statement))
         columns = [k for k in grant.model.fields if grant.access.readable_somewhere(k)]
         out = io.StringIO()

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, not_, nulls_last
+from sqlalchemy import ColumnElement, Select, and_, not_, nulls_last, select
 from sqlalchemy.sql.elements import UnaryExpression
 
 from builder.errors import error
@@ -31,10 +31,17 @@ MAX_FILTERS = 20
 
 @dataclass(frozen=True)
 class Query:
+    rights: Rights
     where: tuple[ColumnElement[bool], ...]
     order: tuple[UnaryExpression[Any], ...]
     sorted_by: str | None
     described: str  # the filter and sort in words, for export watermarks
+
+    def select(self) -> Select[tuple[Record]]:
+        """The records of the form the viewer may see that match, unordered."""
+        return select(Record).where(
+            Record.form == self.rights.model.key, self.rights.row_clause(), *self.where
+        )
 
 
 def _bad(pointer: str, detail: str) -> Problem:
@@ -108,6 +115,7 @@ def parse_query(rights: Rights, filters: Sequence[str], sort: str | None) -> Que
         sorted_by = sort
     words = " and ".join(filters) or "none"
     return Query(
+        rights=rights,
         where=(and_(*where),) if where else (),
         order=order,
         sorted_by=sorted_by,

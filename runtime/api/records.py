@@ -174,7 +174,7 @@ class RecordController(Controller):
         query = parse_query(grant, filters or [], sort)
         only = _fields_param(grant, fields)
         position = decode_cursor(cursor, Cursor)
-        statement = select(Record).where(Record.form == form, grant.row_clause(), *query.where)
+        statement = query.select()
         if query.order:
             offset = position[1] if position and position[0] == "offset" else 0
             statement = statement.order_by(*query.order, Record.id).offset(offset)

@@ -236,23 +236,33 @@ def create_record(
         updated_by=actor,
     )
     session.add(record)
+    _written(
+        session,
+        model,
+        record,
+        "record.create",
+        {**context, "changes": changes({}, data), "exemptions": changes({}, exemptions)},
+    )
+    return record
+
+
+def _written(
+    session: Session, model: FormModel, record: Record, action: str, detail: dict[str, Any]
+) -> None:
+    """What every write of a record does after its row: unique values, file
+    attachments and the audit entry, in the caller's transaction."""
     session.flush()
     _claim_unique(session, model, record)
     _attach_files(session, model, record)
     audit.append(
         session,
-        at=now,
-        actor=actor,
-        action="record.create",
+        at=record.updated_at,
+        actor=record.updated_by,
+        action=action,
         subject=record_subject(model.key, record.id),
-        version=form_version,
-        detail={
-            **context,
-            "changes": changes({}, data),
-            "exemptions": changes({}, exemptions),
-        },
+        version=record.form_version,
+        detail=detail,
     )
-    return record
 
 
 def update_record(
@@ -279,16 +289,11 @@ def update_record(
     record.region_id, record.stage = where.region_id, where.stage
     record.revision += 1
     record.updated_at, record.updated_by = now, actor
-    session.flush()
-    _claim_unique(session, model, record)
-    _attach_files(session, model, record)
-    audit.append(
+    _written(
         session,
-        at=now,
-        actor=actor,
-        action="record.update",
-        subject=record_subject(model.key, record.id),
-        version=form_version,
-        detail={**context, "revision": record.revision, "changes": changed, "exemptions": skipped},
+        model,
+        record,
+        "record.update",
+        {**context, "revision": record.revision, "changes": changed, "exemptions": skipped},
     )
     return record
