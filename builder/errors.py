@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-__all__ = ["MESSAGES", "Error", "error", "escape_pointer"]
+__all__ = ["MESSAGES", "Error", "error", "escape_pointer", "unescape_pointer"]
 
 
 class Error(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -199,6 +199,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "变更后将无人能够发布：发布权限只授予了 {roles}，而没有任何在职的管理员或发布者拥有"
         "这些角色。请先为其中一人分配该角色。",
     ),
+    "hidden_field_invalid": (
+        "A field you cannot see needs attention from someone who may change it.",
+        "有一个您无权查看的字段需要由有权限的人处理。",
+    ),
     "computed_field": (
         "“{field}” is computed by the form; it cannot be written.",
         "“{field}”由表单自动计算，不能填写。",
@@ -234,6 +238,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
 def escape_pointer(segment: str | int) -> str:
     """RFC 6901: '~' becomes '~0' and '/' becomes '~1'."""
     return str(segment).replace("~", "~0").replace("/", "~1")
+
+
+def unescape_pointer(segment: str) -> str:
+    return segment.replace("~1", "/").replace("~0", "~")
 
 
 class _Missing(dict[str, Any]):

@@ -343,3 +343,21 @@ def test_the_compiled_schema_follows_context_and_rights(org: dict[str, Client]) 
     manager = org["mgr_e"].get(f"{DEALS}/schema").json()
     assert manager["properties"]["amount"]["readOnly"] is True
     assert "readOnly" not in manager["properties"]["margin"]
+
+
+def test_errors_about_hidden_fields_do_not_tell_their_values(org: dict[str, Client]) -> None:
+    made = create(org["rep_e1"], smb_deal())
+    org["mgr_e"].patch(f"{DEALS}/{made['id']}", json={"data": {"margin": 0.95}})
+    form = deal_form()
+    next(f for f in form["fields"] if f["key"] == "margin")["max"] = 0.5
+    publish(org["admin"], form)
+    refused = org["rep_e1"].patch(f"{DEALS}/{made['id']}", json={"data": {"amount": 7}})
+    assert refused.status_code == 422
+    assert "0.95" not in refused.text
+    assert refused.json()["errors"][0] == {
+        "pointer": "/data/margin",
+        "code": "hidden_field_invalid",
+        "message": refused.json()["errors"][0]["message"],
+    }
+    told = org["mgr_e"].patch(f"{DEALS}/{made['id']}", json={"data": {"margin": 0.96}})
+    assert told.status_code == 422 and "0.96" in told.text  # the manager sees the margin

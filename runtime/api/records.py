@@ -12,7 +12,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from builder.errors import error
+from builder.access import Row
+from builder.errors import Error, error, unescape_pointer
 from builder.forms import record_errors, with_computed
 from runtime.api.deps import DB, ClockDep, CurrentUser
 from runtime.api.pagination import Limit, decode_cursor, encode_cursor
@@ -131,12 +132,28 @@ def _check(
     exemptions: dict[str, str],
     written: Sequence[str],
     record_id: int | None,
+    row: Row,
 ) -> None:
     errors = record_errors(grant.model, data, exemptions, grant.viewer.roles, written=written)
     if not errors:
         errors = store.references(db, grant.model, data, written, record_id=record_id)
     if errors:
-        raise InvalidError("The record is not valid; nothing was stored.", errors)
+        raise InvalidError(
+            "The record is not valid; nothing was stored.", _unseen(grant, row, errors)
+        )
+
+
+def _unseen(grant: Rights, row: Row, errors: list[Error]) -> list[Error]:
+    """Errors about fields the caller cannot see keep their pointer but lose
+    their words: "0.95 is above the maximum" would tell a hidden margin."""
+    visible = grant.fields(row)
+    result = []
+    for e in errors:
+        segments = e.pointer.split("/")[1:]  # /data/<field>/... or /exemptions/<field>
+        key = unescape_pointer(segments[1]) if len(segments) > 1 else ""
+        hidden = key in grant.model.fields and key not in visible
+        result.append(error(e.pointer, "hidden_field_invalid") if hidden else e)
+    return result
 
 
 def _revision(if_match: str | None) -> int | None:
@@ -215,7 +232,8 @@ class RecordController(Controller):
         values = {k: v for k, v in data.data.items() if v is not None}
         model = grant.model
         written = list(data.data)
-        _check(db, grant, values, data.exemptions, written, None)
+        own = Row(request.user.id, None, None, values.get(model.stage_field or ""))
+        _check(db, grant, values, data.exemptions, written, None, own)
         where = store.placement(db, model, values, request.user.id)
         if not grant.access.sees(where.row):
             raise Problem(
@@ -291,7 +309,7 @@ class RecordController(Controller):
         exemptions = {
             k: v for k, v in {**record.exemptions, **data.exemptions}.items() if v is not None
         }
-        _check(db, grant, values, exemptions, list(data.data), record.id)
+        _check(db, grant, values, exemptions, list(data.data), record.id, row)
         where = store.placement(db, grant.model, values, record.owner_id)
         if not grant.access.sees(where.row):
             raise Problem(
