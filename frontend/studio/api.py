@@ -540,6 +540,264 @@ async def activate(token: str, key: str, variant: str, number: int, reason: str 
 
 
 # ---------------------------------------------------------------------------------------
+# Forms and permission matrices: the same Documents API under their own kind, change
+# sets (several drafts published together), business roles and the permission preview.
+
+
+async def list_documents(token: str, kind: str) -> list[WorkflowSummary]:
+    """Every document of ``kind``, following the pages (a line reads the same whatever
+    the kind, so it is a :class:`WorkflowSummary`)."""
+    items: list[WorkflowSummary] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"kind": kind, "limit": PAGE_SIZE}
+        if cursor:
+            params["cursor"] = cursor
+        page = await _call("GET", "/documents", token, params=params)
+        items.extend(WorkflowSummary.decode(item) for item in page["items"])
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return items
+
+
+async def create_document(token: str, kind: str, key: str, content: dict[str, Any]) -> bool:
+    """Store the first draft of a new document, create-only (412 when the key exists);
+    True when it is valid."""
+    body = await _call(
+        "PUT", f"{_document(key, kind)}/draft", token, json=content, headers={"If-None-Match": "*"}
+    )
+    return bool(body["valid"])
+
+
+async def save_document(
+    token: str, kind: str, key: str, content: dict[str, Any], revision: int | None
+) -> tuple[int, list[dict[str, Any]]]:
+    """:func:`save_draft` for any kind: over draft ``revision`` (409 when someone saved
+    in between), or create-only when ``None`` (412 when a draft appeared meanwhile)."""
+    headers = {"If-Match": f'"{revision}"'} if revision is not None else {"If-None-Match": "*"}
+    path = f"{_document(key, kind)}/draft"
+    body = await _call("PUT", path, token, json=content, headers=headers)
+    return int(body["revision"]), [e for e in body["errors"] if isinstance(e, dict)]
+
+
+async def document_versions(token: str, kind: str, key: str) -> list[VersionSummary]:
+    """Every published version of a document, newest first."""
+    items: list[VersionSummary] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": PAGE_SIZE}
+        if cursor:
+            params["cursor"] = cursor
+        page = await _call("GET", f"{_document(key, kind)}/versions", token, params=params)
+        items.extend(VersionSummary.decode(item) for item in page["items"])
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return items
+
+
+async def document_version(token: str, kind: str, key: str, number: int) -> Version:
+    body = await _call("GET", f"{_document(key, kind)}/versions/{int(number)}", token)
+    return Version(summary=VersionSummary.decode(body), content=body["content"])
+
+
+async def document_draft_status(token: str, kind: str, key: str) -> DraftStatus | None:
+    """The draft with its errors; ``None`` when there is none."""
+    try:
+        body = await _call("GET", f"{_document(key, kind)}/draft", token)
+    except ApiError as error:
+        if error.status == 404:
+            return None
+        raise
+    return DraftStatus(
+        revision=int(body["revision"]),
+        valid=bool(body["valid"]),
+        errors=[e for e in body.get("errors") or [] if isinstance(e, dict)],
+        content=body["content"],
+        updated_at=str(body.get("updated_at", "")),
+        updated_by=str(body.get("updated_by", "")),
+    )
+
+
+async def document_diff(token: str, kind: str, key: str, from_: str, to: str) -> Diff:
+    path = f"{_document(key, kind)}/diff"
+    body = await _call("GET", path, token, params={"from": from_, "to": to})
+    return Diff(
+        from_=str(body.get("from", from_)),
+        to=str(body.get("to", to)),
+        logic_changes=int(body.get("logic_changes", 0)),
+        layout_changes=int(body.get("layout_changes", 0)),
+        changes=[c for c in body.get("changes") or [] if isinstance(c, dict)],
+    )
+
+
+async def publish_document(
+    token: str, kind: str, key: str, message: str, revision: int
+) -> Published:
+    """:func:`publish` for any kind: 409 for a newer draft, 422 for an invalid one."""
+    response = await _request(
+        "POST",
+        f"{_document(key, kind)}/publish",
+        token,
+        json={"message": message, "revision": revision},
+    )
+    body = response.json()
+    return Published(
+        version=int(body["version"]),
+        hash=str(body.get("hash", "")),
+        created=response.status_code == 201,
+    )
+
+
+async def document_active(token: str, kind: str, key: str) -> Active:
+    return Active.decode(await _call("GET", f"{_document(key, kind)}/active", token))
+
+
+async def activate_document(
+    token: str, kind: str, key: str, variant: str, number: int, reason: str = ""
+) -> Active:
+    segment = quote(variant, safe="").replace(".", "%2E")
+    body = await _call(
+        "PUT",
+        f"{_document(key, kind)}/active/{segment}",
+        token,
+        json={"version": int(number), "reason": reason},
+    )
+    return Active.decode(body)
+
+
+@dataclass(frozen=True)
+class ChangeSetItem:
+    kind: str
+    key: str
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """A group of drafts published together (``status``: open, published)."""
+
+    id: int
+    title: str
+    status: str
+    items: list[ChangeSetItem]
+
+    @classmethod
+    def decode(cls, body: dict[str, Any]) -> ChangeSet:
+        return cls(
+            id=int(body["id"]),
+            title=str(body.get("title", "")),
+            status=str(body.get("status", "")),
+            items=[
+                ChangeSetItem(
+                    kind=str(i["kind"]),
+                    key=str(i["key"]),
+                    version=None if i.get("version") is None else int(i["version"]),
+                )
+                for i in body.get("items") or []
+                if isinstance(i, dict)
+            ],
+        )
+
+
+async def create_changeset(token: str, title: str, items: list[tuple[str, str]]) -> ChangeSet:
+    """Group the drafts of ``items`` (kind, key); 422 when one has no draft."""
+    body = await _call(
+        "POST",
+        "/changesets",
+        token,
+        json={"title": title, "items": [{"kind": k, "key": key} for k, key in items]},
+    )
+    return ChangeSet.decode(body)
+
+
+async def publish_changeset(token: str, changeset_id: int, message: str) -> ChangeSet:
+    """Publish every draft of the set or none: 422 with ``/items/<i>/content/...``
+    pointers when one is invalid."""
+    body = await _call(
+        "POST", f"/changesets/{int(changeset_id)}/publish", token, json={"message": message}
+    )
+    return ChangeSet.decode(body)
+
+
+async def business_roles(token: str) -> list[str] | None:
+    """The business roles of ``GET /roles``; ``None`` while the API has no such list."""
+    try:
+        body = await _call("GET", "/roles", token, params={"limit": PAGE_SIZE})
+    except ApiError as error:
+        if error.status in (404, 405):
+            return None
+        raise
+    items = body.get("items", []) if isinstance(body, dict) else body
+    found = []
+    for item in items if isinstance(items, list) else []:
+        name = item if isinstance(item, str) else None
+        if isinstance(item, dict):
+            name = item.get("key") or item.get("role") or item.get("name")
+        if isinstance(name, str) and name:
+            found.append(name)
+    return sorted(set(found))
+
+
+@dataclass(frozen=True)
+class PreviewField:
+    key: str
+    label: str
+    access: str
+    shown: bool
+    required: bool
+
+
+@dataclass(frozen=True)
+class PermissionPreview:
+    """``GET /permissions/preview``: what a role sees and may do on a form at a stage."""
+
+    row_scope: str | None
+    may_create: bool
+    fields: list[PreviewField]
+    actions: list[str]
+    form_version: int
+
+    @classmethod
+    def decode(cls, body: dict[str, Any]) -> PermissionPreview:
+        actions = body.get("actions") or []
+        return cls(
+            row_scope=None if body.get("row_scope") is None else str(body["row_scope"]),
+            may_create=bool(body.get("may_create")),
+            fields=[
+                PreviewField(
+                    key=str(f["key"]),
+                    label=str(f.get("label") or f["key"]),
+                    access=str(f.get("access", "hidden")),
+                    shown=bool(f.get("shown", True)),
+                    required=bool(f.get("required", False)),
+                )
+                for f in body.get("fields") or []
+                if isinstance(f, dict)
+            ],
+            # {action: [workflows]} (or a plain list of actions)
+            actions=sorted(str(a) for a in actions),
+            form_version=int(body.get("form_version") or 0),
+        )
+
+
+async def permission_preview(
+    token: str, role: str, form: str, stage: str | None, source: str = "draft"
+) -> PermissionPreview | None:
+    """What ``role`` sees on ``form`` at ``stage`` under the saved drafts (or the live
+    versions); ``None`` while the API cannot preview."""
+    params: dict[str, Any] = {"role": role, "form": form, "source": source}
+    if stage:
+        params["stage"] = stage
+    try:
+        body = await _call("GET", "/permissions/preview", token, params=params)
+    except ApiError as error:
+        if error.status in (404, 405, 501):
+            return None
+        raise
+    return PermissionPreview.decode(body)
+
+
+# ---------------------------------------------------------------------------------------
 # Records: lists, one record, its changes and its history, as the caller may see them.
 # The API leaves out every field hidden from the caller; nothing here filters.
 
