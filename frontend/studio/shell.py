@@ -14,7 +14,10 @@ from studio.session import HOME_ROUTE, SessionState
 __all__ = ["language_switch", "shell"]
 
 # (route, label key) of each screen in the navigation.
-NAVIGATION = ((HOME_ROUTE, "nav.workflows"),)
+NAVIGATION = (
+    (HOME_ROUTE, "nav.workflows"),
+    ("/forms", "forms.nav"),
+)
 
 
 def language_switch() -> rx.Component:

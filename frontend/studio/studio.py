@@ -6,6 +6,14 @@ import reflex as rx
 
 from studio.editor.page import editor_page
 from studio.editor.state import EditorState
+from studio.forms.page import (
+    FormsListState,
+    FormVersionsState,
+    form_designer_page,
+    form_versions_page,
+    forms_page,
+)
+from studio.forms.state import FormDesignerState
 from studio.login import LoginState, login_page
 from studio.records.detail_page import record_page
 from studio.records.detail_state import RecordState
@@ -59,4 +67,23 @@ app.add_page(
     route="/records/[form]/[id]",
     title=TITLE,
     on_load=[SessionState.require_login, RecordState.open],
+)
+# Forms and permission matrices: a list, an editor and a versions page each.
+app.add_page(
+    lambda: shell(forms_page()),
+    route="/forms",
+    title=TITLE,
+    on_load=[SessionState.require_login, FormsListState.load],
+)
+app.add_page(
+    lambda: shell(form_designer_page(), wide=True),
+    route="/forms/[key]",
+    title=TITLE,
+    on_load=[SessionState.require_login, FormDesignerState.open],
+)
+app.add_page(
+    lambda: shell(form_versions_page(), wide=True),
+    route="/forms/[key]/versions",
+    title=TITLE,
+    on_load=[SessionState.require_login, FormVersionsState.open],
 )
