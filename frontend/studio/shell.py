@@ -17,6 +17,7 @@ __all__ = ["language_switch", "shell"]
 NAVIGATION = (
     (HOME_ROUTE, "nav.workflows"),
     ("/forms", "forms.nav"),
+    ("/matrices", "matrices.nav"),
 )
 
 

@@ -15,6 +15,14 @@ from studio.forms.page import (
 )
 from studio.forms.state import FormDesignerState
 from studio.login import LoginState, login_page
+from studio.matrices.page import (
+    MatricesListState,
+    MatrixVersionsState,
+    matrices_page,
+    matrix_editor_page,
+    matrix_versions_page,
+)
+from studio.matrices.state import MatrixEditorState
 from studio.records.detail_page import record_page
 from studio.records.detail_state import RecordState
 from studio.records.list_page import records_page
@@ -86,4 +94,22 @@ app.add_page(
     route="/forms/[key]/versions",
     title=TITLE,
     on_load=[SessionState.require_login, FormVersionsState.open],
+)
+app.add_page(
+    lambda: shell(matrices_page()),
+    route="/matrices",
+    title=TITLE,
+    on_load=[SessionState.require_login, MatricesListState.load],
+)
+app.add_page(
+    lambda: shell(matrix_editor_page(), wide=True),
+    route="/matrices/[key]",
+    title=TITLE,
+    on_load=[SessionState.require_login, MatrixEditorState.open, MatrixEditorState.detect_offset],
+)
+app.add_page(
+    lambda: shell(matrix_versions_page(), wide=True),
+    route="/matrices/[key]/versions",
+    title=TITLE,
+    on_load=[SessionState.require_login, MatrixVersionsState.open],
 )
