@@ -1,11 +1,13 @@
-"""``trellis users create`` and ``trellis users set-role``: add a user, or change
-what a user may do, from the command line (first admin, scripts; the people API
-comes with the permission matrix). Runs on ``TRELLIS_DATABASE_URL``."""
+"""``trellis users create``, ``trellis users set-role`` and ``trellis users
+import``: add a user, change what a user may do, or create and update many
+from a CSV file, from the command line (first admin, scripts; the same as
+``/api/v1/users``). Runs on ``TRELLIS_DATABASE_URL``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -14,6 +16,7 @@ from runtime.clock import make_clock
 from runtime.config import Settings
 from runtime.store import audit
 from runtime.store.db import make_engine, make_sessionmaker, transaction
+from runtime.store.people.csv_import import COLUMNS, ImportProblem, ImportRefused, import_users
 from runtime.store.users import PLATFORM_ROLES, create_user, find_user
 
 __all__ = ["add_parser", "run"]
@@ -47,6 +50,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     set_role.add_argument("--username", required=True)
     set_role.add_argument("--role", required=True, help=f"one of {', '.join(PLATFORM_ROLES)}")
+    imp = commands.add_parser(
+        "import",
+        help="create or update users from a CSV file, all or nothing",
+        description="Create or update users from a UTF-8 CSV file with a header row "
+        f"(columns: {', '.join(COLUMNS)}; only username is required). Nothing is imported "
+        "when any row is bad; each problem is printed as FILE:ROW:COLUMN: message.",
+    )
+    imp.add_argument("file", metavar="FILE.csv")
     users.set_defaults(func=run)
     return users
 
@@ -98,7 +109,44 @@ def _set_role(session: Any, args: argparse.Namespace, now: Any) -> str:
     return f"user {user.username}: role {before} -> {user.role}"
 
 
-COMMANDS = {"create": _create, "set-role": _set_role}
+class _BadArgument(Exception):
+    """A bad argument (exit 2), such as a file that cannot be read."""
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise _BadArgument(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise _BadArgument(f"{path}: is a folder, not a file") from None
+    except OSError as exc:
+        raise _BadArgument(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def _import(session: Any, args: argparse.Namespace, now: Any) -> str:
+    path = Path(args.file)
+    result = import_users(session, _read(path), actor="cli", now=now)
+    lines = [
+        f"imported {path}: {result.count('created')} created, {result.count('updated')} "
+        f"updated, {result.count('unchanged')} unchanged"
+    ]
+    lines.extend(
+        f"  {row.username}: generated password {row.password} (shown only now)"
+        for row in result.rows
+        if row.password is not None
+    )
+    return "\n".join(lines)
+
+
+def _problem_line(path: str, problem: ImportProblem) -> str:
+    """``FILE:ROW:COLUMN: message`` (``FILE: message`` for the whole file)."""
+    if problem.row is None:
+        return f"{path}: {problem.message['en']}"
+    return f"{path}:{problem.row}:{problem.column or '-'}: {problem.message['en']}"
+
+
+COMMANDS = {"create": _create, "set-role": _set_role, "import": _import}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -115,6 +163,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         with transaction(make_sessionmaker(engine)) as session:
             done = command(session, args, now)
+    except _BadArgument as exc:
+        print(f"trellis users: {exc}", file=sys.stderr)
+        return 2
+    except ImportRefused as exc:
+        for problem in exc.problems:
+            print(_problem_line(args.file, problem))
+        print(f"{args.file}: {exc.detail}", file=sys.stderr)
+        return 1
     except ValueError as exc:  # bad username, role, password; UserExists; no such user
         return _fail(str(exc))
     except SQLAlchemyError as exc:

@@ -197,6 +197,11 @@ def test_everyone_signed_in_may_read_but_only_admins_write(
             client.post(f"{API}/users", json={"username": "eve", "password": PASSWORD}),
             client.patch(f"{API}/users/ana", json={"display_name": "Eve was here"}),
             client.delete(f"{API}/users/ana"),
+            client.post(
+                f"{API}/users/import",
+                content=b"username\neve\n",
+                headers={"Content-Type": "text/csv"},
+            ),
         ]
         for response in writes:
             assert "users.manage" in problem(response, 403)["detail"], role

@@ -20,6 +20,8 @@ from msgspec import UNSET, UnsetType
 from runtime.api.params import NO_NUL, ShortText
 
 __all__ = [
+    "ImportOut",
+    "ImportedUserOut",
     "PlatformRole",
     "RegionIn",
     "RegionOut",
@@ -207,3 +209,18 @@ class UserOut(msgspec.Struct):
 class UserPage(msgspec.Struct):
     items: list[UserOut]
     next_cursor: str | None
+
+
+class ImportedUserOut(msgspec.Struct):
+    row: int
+    username: str
+    outcome: Literal["created", "updated", "unchanged"]
+    # The generated password of a new user whose row had none: shown only here.
+    password: str | None = None
+
+
+class ImportOut(msgspec.Struct):
+    created: int
+    updated: int
+    unchanged: int
+    users: list[ImportedUserOut]

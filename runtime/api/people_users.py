@@ -1,6 +1,6 @@
 """Users over HTTP, with their place in the organisation: list and filter
 (everyone signed in, since the studio suggests people), create, change,
-and deactivate (admins).
+deactivate and import from CSV (admins).
 
 DELETE deactivates rather than deletes: records and the audit log refer to
 users, so a user who leaves keeps their row, loses their sessions and can no
@@ -9,18 +9,28 @@ longer sign in.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, delete, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter, RawBody
 
 from runtime.api.deps import DB, ClockDep
 from runtime.api.pagination import Limit, decode_cursor, encode_cursor
 from runtime.api.params import NO_NUL
-from runtime.api.people_bodies import UserIn, UserOut, UserPage, UserPatch
+from runtime.api.people_bodies import (
+    ImportedUserOut,
+    ImportOut,
+    UserIn,
+    UserOut,
+    UserPage,
+    UserPatch,
+)
 from runtime.api.problems import Problem, problem_responses
 from runtime.store import people as store
+from runtime.store.people.csv_import import COLUMNS, import_users
 from runtime.store.users import validate_username
 
 __all__ = ["UserController"]
@@ -54,6 +64,32 @@ SearchFilter = Annotated[
         description="Part of the username, display name or e-mail (any case).",
     ),
 ]
+
+_CSV_HELP = (
+    "UTF-8 CSV with a header row. Columns (only username is required): "
+    f"{', '.join(COLUMNS)}. platform_role defaults to viewer; roles are business role keys "
+    "separated by |; manager is a username, possibly of another row; an empty password "
+    "gives a new user a generated one, returned once in the response. Existing usernames "
+    "are updated (their password only when the row gives one). All or nothing: on a 422 "
+    "each error points at /rows/<row>/<column> (the header is row 1) or /header."
+)
+
+
+@dataclass
+class _CsvUpload(Operation):
+    """The import's request body in the OpenAPI document: CSV text, which the
+    handler reads raw (``body``) rather than as a decoded parameter."""
+
+    def __post_init__(self) -> None:
+        self.request_body = RequestBody(
+            content={
+                "text/csv": OpenAPIMediaType(
+                    schema=Schema(type=OpenAPIType.STRING, description=_CSV_HELP)
+                )
+            },
+            description=_CSV_HELP,
+            required=True,
+        )
 
 
 def _user_out(person: store.Person) -> UserOut:
@@ -141,6 +177,33 @@ class UserController(Controller):
             now=clock.now(),
         )
         return _user_out(created)
+
+    @post(
+        "/import",
+        opt={"action": "users.manage"},
+        status_code=200,
+        sync_to_thread=True,
+        operation_class=_CsvUpload,
+        summary="Create or update users from a CSV file, all or nothing",
+        responses=problem_responses(409, 413, 422),
+    )
+    def import_users(
+        self, body: RawBody, request: Request[Any, Any, Any], db: DB, clock: ClockDep
+    ) -> Response[ImportOut]:
+        result = import_users(db, body, actor=request.user.username, now=clock.now())
+        out = ImportOut(
+            created=result.count("created"),
+            updated=result.count("updated"),
+            unchanged=result.count("unchanged"),
+            users=[
+                ImportedUserOut(
+                    row=row.row, username=row.username, outcome=row.outcome, password=row.password
+                )
+                for row in result.rows
+            ],
+        )
+        # Generated passwords are in the body: no cache may keep it.
+        return Response(out, headers={"Cache-Control": "no-store"})
 
     @get(
         "/{username:str}",

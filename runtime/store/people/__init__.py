@@ -20,7 +20,8 @@ from the team's is not refused (teams are only *usually* inside one region).
 The modules, one job each: :mod:`.refusals` (errors and field checks),
 :mod:`.units` (regions, teams, roles), :mod:`.lookups` (:class:`Person` and
 what the engine asks), :mod:`.checks` (a batch of user changes, checked
-before anything is written), :mod:`.writes` (saving them).
+before anything is written), :mod:`.writes` (saving them) and
+:mod:`.csv_import` (the CSV import of users).
 """
 
 from __future__ import annotations
