@@ -67,6 +67,7 @@ schemas: install
 bench: install chromium
 	$(BIN)/python bench/validate_workflow.py
 	$(BIN)/python bench/publish_roundtrip.py
+	$(BIN)/python bench/records.py
 	$(BIN)/python bench/studio_canvas.py
 
 clean:

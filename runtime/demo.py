@@ -9,10 +9,12 @@ import os
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
 from runtime.config import Settings
+from runtime.demo_org import finance_grant, load_org, load_records
 from runtime.store import documents
 from runtime.store.db import make_engine, make_sessionmaker, transaction
 from runtime.store.models import User
@@ -60,10 +62,19 @@ def load_demo(settings: Settings, *, password_file: Path) -> int:
                 password_file.parent.mkdir(parents=True, exist_ok=True)
                 password_file.write_text(password + "\n", encoding="utf-8")
                 os.chmod(password_file, 0o600)
-            loaded = []
+            # The sales people share the admin's password when it is known here.
+            shared = (
+                password_file.read_text(encoding="utf-8").strip()
+                if password_file.exists()
+                else secrets.token_urlsafe(12)
+            )
+            loaded = load_org(session, password=shared, now=now)
+            versions: dict[str, tuple[int, dict[str, Any]]] = {}
             for name in DEMO_DOCUMENTS:
                 content = json.loads((DEMO_DIR / name).read_text(encoding="utf-8"))
                 kind, key = content["kind"], content["key"]
+                if kind == "permission_matrix":
+                    content = finance_grant(content, now)
                 if documents.find_document(session, kind, key) is not None:
                     continue
                 documents.save_draft(
@@ -88,15 +99,21 @@ def load_demo(settings: Settings, *, password_file: Path) -> int:
                     now=now,
                 )
                 loaded.append(f"{kind}:{key}")
+                versions[f"{kind}:{key}"] = (version.version, content)
+            if "form:deal" in versions:
+                number, form = versions["form:deal"]
+                if load_records(session, form=form, version=number, now=now):
+                    loaded.append("records:deal")
     finally:
         engine.dispose()
     if loaded:
-        print(f"demo documents loaded: {', '.join(loaded)}")
+        print(f"demo data loaded: {', '.join(loaded)}")
     if password_file.exists():
         password = password_file.read_text(encoding="utf-8").strip()
         print(
-            f"demo login: admin / {password}   (also editor, publisher, viewer with the same "
-            f"password; stored in {password_file})"
+            f"demo login: admin / {password}   (also editor, publisher, viewer, and the sales "
+            f"people alice, bob, carol (reps), dave, erin (managers), frank (director), "
+            f"fiona (finance), with the same password; stored in {password_file})"
         )
     else:
         print("demo login: user 'admin' already existed; its password was not changed")
