@@ -710,12 +710,16 @@ async def create_changeset(token: str, title: str, items: list[tuple[str, str]])
     return ChangeSet.decode(body)
 
 
-async def publish_changeset(token: str, changeset_id: int, message: str) -> ChangeSet:
+async def publish_changeset(
+    token: str, changeset_id: int, message: str, activate: str | None = None
+) -> ChangeSet:
     """Publish every draft of the set or none: 422 with ``/items/<i>/content/...``
-    pointers when one is invalid."""
-    body = await _call(
-        "POST", f"/changesets/{int(changeset_id)}/publish", token, json={"message": message}
-    )
+    pointers when one is invalid. With ``activate`` (a variant) the versions go
+    live for it in the same transaction."""
+    payload: dict[str, Any] = {"message": message}
+    if activate is not None:
+        payload["activate"] = activate
+    body = await _call("POST", f"/changesets/{int(changeset_id)}/publish", token, json=payload)
     return ChangeSet.decode(body)
 
 

@@ -805,6 +805,14 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "matrices.together_done": ("Published together: {items}.", "已一起发布：{items}。"),
     "matrices.together_make_live": ("Make both live", "将两者设为生效"),
+    "matrices.together_live_now": (
+        "Make both live at once (in the same step)",
+        "发布后立即同时生效（同一步完成）",
+    ),
+    "matrices.together_done_live": (
+        "Published together and live: {items}.",
+        "已一起发布并生效：{items}。",
+    ),
     "matrices.together_live": (
         "Both versions are live for the default variant.",
         "两个版本均已对默认变体生效。",

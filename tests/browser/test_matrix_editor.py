@@ -167,14 +167,15 @@ def test_edit_grid_grant_preview_and_publish_together(page: Page, studio: Studio
     page.click("#undo-button")
     expect(page.locator("#save-status")).to_have_text("All changes saved")
 
-    # The form and the matrix published together, then made live together.
+    # The form and the matrix published together and made live in the same step.
     page.click("#publish-together")
     expect(page.locator("#together-dialog")).to_be_visible()
+    expect(page.locator("#together-live-now")).to_be_checked()
     page.click("#together-submit")
+    expect(page.locator("#together-done")).to_contain_text("Published together and live")
     expect(page.locator("#together-done")).to_contain_text("form grid-deal v1")
     expect(page.locator("#together-done")).to_contain_text("permission matrix grid-sales v1")
-    page.click("#together-live")
-    expect(page.locator("#together-dialog")).to_have_count(0)
+    expect(page.locator("#together-live")).to_have_count(0)
     with api(studio) as client:
         for kind, key in (("form", "grid-deal"), ("permission_matrix", "grid-sales")):
             versions = client.get(f"/documents/{kind}/{key}/versions").json()["items"]

@@ -1,9 +1,10 @@
 """ "Publish form and matrix together": one change set of the chosen form's draft and
 this matrix's draft, published all or nothing (``POST /changesets``, then
-``POST /changesets/{id}/publish``), and afterwards, if wished, both versions made
-live for the default variant. A draft with errors publishes nothing; its errors
-come back under ``/items/<i>/content/...`` and are shown against the form or the
-matrix they belong to."""
+``POST /changesets/{id}/publish``), made live for the default variant in the same
+transaction unless the person unticks it (then "Make both live" does it after). A
+draft with errors publishes nothing; its errors come back under
+``/items/<i>/content/...`` and are shown against the form or the matrix they
+belong to."""
 
 from __future__ import annotations
 
@@ -36,6 +37,8 @@ class ChangeSetState(MatrixEditorState):
     cs_detail: str = ""
     cs_problems: list[str] = []
     cs_done: str = ""  # what was published, in words
+    cs_live_now: bool = True  # publish and make live in one transaction
+    cs_went_live: bool = False
     _published: list[tuple[str, str, int]] = []  # kind, key, version
 
     def _items(self) -> list[tuple[str, str]]:
@@ -67,6 +70,7 @@ class ChangeSetState(MatrixEditorState):
                 self.lang, "matrices.together_title_default", form=form, matrix=self.title
             )
             self.cs_message = ""
+            self.cs_went_live = False
             self._published = []
             self._clear()
 
@@ -77,6 +81,10 @@ class ChangeSetState(MatrixEditorState):
     @rx.event
     def set_cs_message(self, value: str) -> None:
         self.cs_message = value
+
+    @rx.event
+    def set_cs_live_now(self, value: bool) -> None:
+        self.cs_live_now = value
 
     def _pointed(self, problem: api.ApiError) -> list[str]:
         """The API's pointed errors, each named after the document it is in."""
@@ -103,7 +111,12 @@ class ChangeSetState(MatrixEditorState):
         try:
             title = self.cs_title.strip() or self.key
             created = await api.create_changeset(self.token, title, self._items())
-            done = await api.publish_changeset(self.token, created.id, self.cs_message.strip())
+            done = await api.publish_changeset(
+                self.token,
+                created.id,
+                self.cs_message.strip(),
+                activate=DEFAULT_VARIANT if self.cs_live_now else None,
+            )
         except api.ApiError as problem:
             self.cs_busy = False
             if problem.status == 401:
@@ -117,9 +130,10 @@ class ChangeSetState(MatrixEditorState):
             return
         self.cs_busy = False
         self._published = [(i.kind, i.key, i.version or 0) for i in done.items]
+        self.cs_went_live = self.cs_live_now
         self.cs_done = text(
             self.lang,
-            "matrices.together_done",
+            "matrices.together_done_live" if self.cs_went_live else "matrices.together_done",
             items=", ".join(
                 text(self.lang, f"matrices.in_{kind}", key=key) + f" v{version}"
                 for kind, key, version in self._published
@@ -190,6 +204,22 @@ def changeset_dialog() -> rx.Component:
                     width="100%",
                     id="together-message",
                 ),
+                rx.cond(
+                    SessionState.may_activate,
+                    rx.text(
+                        rx.hstack(
+                            rx.checkbox(
+                                checked=S.cs_live_now,
+                                on_change=S.set_cs_live_now,
+                                id="together-live-now",
+                            ),
+                            SessionState.t["matrices.together_live_now"],
+                            spacing="2",
+                        ),
+                        as_="label",
+                        size="2",
+                    ),
+                ),
                 failure_callout(
                     S.cs_error != "",
                     SessionState.t[S.cs_error],
@@ -213,7 +243,7 @@ def changeset_dialog() -> rx.Component:
                     rx.cond(
                         S.cs_done != "",
                         rx.cond(
-                            SessionState.may_activate,
+                            SessionState.may_activate & ~S.cs_went_live,
                             rx.button(
                                 rx.icon("radio-tower", size=15),
                                 SessionState.t["matrices.together_make_live"],
