@@ -148,7 +148,9 @@ def main() -> None:
             done, n, start = 0, 0, time.perf_counter()
             while time.perf_counter() - start < PATCH_SECONDS:
                 n += 1
-                response = rep.patch(f"/api/v1/records/deal/{own}", json={"data": {"amount": 1000 + n}})
+                response = rep.patch(
+                    f"/api/v1/records/deal/{own}", json={"data": {"amount": 1000 + n}}
+                )
                 done += response.status_code == 200
             patches = done / (time.perf_counter() - start)
             for c in (admin, manager, rep):

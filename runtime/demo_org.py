@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from builder.forms import form_model, record_errors, with_computed
 from runtime.store import people
-from runtime.store.people.csv_import import import_users
 from runtime.store.models import Record, Region, Role, User
+from runtime.store.people.csv_import import import_users
 from runtime.store.records import create_record, placement
 
 __all__ = ["DEMO_PEOPLE", "finance_grant", "load_org", "load_records"]
