@@ -51,7 +51,6 @@ __all__ = [
 ]
 
 
-
 def subject(kind: str, key: str) -> str:
     return f"{kind}:{key}"
 
