@@ -182,7 +182,12 @@ def test_unique_values_and_computed_fields(org: dict[str, Client]) -> None:
     create(org["rep_e1"], smb_deal(code="D-1"))
     twice = org["rep_e2"].post(DEALS, json=smb_deal(code="D-1"))
     assert twice.status_code == 422 and twice.json()["errors"][0]["code"] == "not_unique"
-    computed = org["rep_e1"].post(DEALS, json=smb_deal(net=5))
+    # net is hidden from reps (it reads the margin): writing it is refused like any
+    # hidden field; a manager, who sees it, learns that it is computed
+    hidden = org["rep_e1"].post(DEALS, json=smb_deal(net=5))
+    assert hidden.status_code == 403 and hidden.json()["errors"][0]["pointer"] == "/data/net"
+    made = create(org["rep_e1"], smb_deal())
+    computed = org["mgr_e"].patch(f"{DEALS}/{made['id']}", json={"data": {"net": 5}})
     assert computed.status_code == 422 and computed.json()["errors"][0]["code"] == "computed_field"
 
 

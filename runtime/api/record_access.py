@@ -160,7 +160,15 @@ class Rights:
     def require_writable(self, row: Row, keys: Iterable[str], prefix: str = "/data") -> None:
         """403 naming the first fields the viewer may not write on ``row``."""
         visible = self.fields(row)
-        refused = [key for key in keys if key in self.model.fields and visible.get(key) != "write"]
+        # A computed field the caller sees is a 422 of the form check (it
+        # cannot be written by anyone); one they cannot see is refused here.
+        refused = [
+            key
+            for key in keys
+            if key in self.model.fields
+            and visible.get(key) != "write"
+            and (self.model.writable(key) or key not in visible)
+        ]
         if refused:
             names = ", ".join(repr(self.model.label(k)) for k in refused)
             raise Problem(

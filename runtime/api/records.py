@@ -233,6 +233,8 @@ class RecordController(Controller):
         model = grant.model
         written = list(data.data)
         own = Row(request.user.id, None, None, values.get(model.stage_field or ""))
+        grant.require_writable(own, written)
+        grant.require_writable(own, data.exemptions, "/exemptions")
         _check(db, grant, values, data.exemptions, written, None, own)
         where = store.placement(db, model, values, request.user.id)
         if not grant.access.sees(where.row):
@@ -302,8 +304,8 @@ class RecordController(Controller):
                 "changed. Reload it and try again.",
             )
         row = store.row_of(record)
-        # Unknown and computed fields are 422s from the form check, not 403s.
-        grant.require_writable(row, [k for k in data.data if grant.model.writable(k)])
+        # Unknown fields and computed ones the caller sees are 422s of the form check.
+        grant.require_writable(row, data.data)
         grant.require_writable(row, data.exemptions, "/exemptions")
         values = {k: v for k, v in {**record.data, **data.data}.items() if v is not None}
         exemptions = {
