@@ -142,6 +142,23 @@ def test_the_role_part_of_a_rule_is_read_off_the_apis_answer() -> None:
     assert rules["budget"].required
 
 
+def test_a_new_record_asks_the_api_with_the_values_its_rules_depend_on() -> None:
+    assert fields.rule_fields(DEAL) == ["customer_type"]
+    assert fields.rule_fields({**DEAL, "stage_field": "name"}) == ["name", "customer_type"]
+    values = {"customer_type": "key_account", "amount": 5, "name": "Acme"}
+    assert fields.context(DEAL, values) == {"customer_type": "key_account"}
+    assert fields.context(DEAL, {"customer_type": None}) == {}
+    schema = {
+        "properties": {"name": {}, "sponsor": {}, "net_amount": {"readOnly": True}},
+        "required": ["name", "sponsor"],
+    }
+    rules, access = fields.schema_rules(schema)
+    assert rules["sponsor"] == Rule(shown=True, required=True)
+    assert rules["net_amount"] == Rule(shown=True, required=False)
+    assert access == {"name": "write", "sponsor": "write", "net_amount": "read"}
+    assert "margin" not in rules
+
+
 # ---- the list ------------------------------------------------------------------------
 
 

@@ -1072,3 +1072,12 @@ async def permission_diff(token: str, matrix: str, from_: str, to: str) -> list[
             return []
         raise
     return [c for c in body.get("changes") or [] if isinstance(c, dict)]
+
+
+async def record_schema(token: str, form: str, when: dict[str, str]) -> dict[str, Any]:
+    """``GET /records/{form}/schema``: the JSON Schema of a new record of the caller's
+    in the context ``when`` (customer type, stage…): the fields shown there that they
+    see (``readOnly`` where they may only read) and those required."""
+    params = {"when": [f"{key}:{value}" for key, value in sorted(when.items())]}
+    schema: dict[str, Any] = await _call("GET", f"{_records(form)}/schema", token, params=params)
+    return schema

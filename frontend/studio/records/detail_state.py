@@ -21,7 +21,6 @@ import reflex as rx
 from studio import api
 from studio.labels import text
 from studio.records import fields as form_fields
-from studio.records.edits import changed
 from studio.records.fields import Rule
 from studio.records.form_state import RecordFormState
 from studio.records.timeline import Entry, timeline
@@ -166,7 +165,7 @@ class RecordState(RecordFormState):
     async def save(self) -> AsyncIterator[Any]:
         if self._record is None or self.busy:
             return
-        data, skips = changed(self._stored, self._draft, self._stored_exemptions, self._exemptions)
+        data, skips = self._pending()
         if not data and not skips:
             return
         self._clear()

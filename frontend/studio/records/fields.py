@@ -23,6 +23,7 @@ __all__ = [
     "ORDERING",
     "Option",
     "Rule",
+    "context",
     "field_map",
     "fields_of",
     "input_text",
@@ -33,6 +34,8 @@ __all__ = [
     "ordering",
     "parse",
     "reasons",
+    "rule_fields",
+    "schema_rules",
     "shown_text",
     "unit",
 ]
@@ -263,3 +266,40 @@ def live_rules(
         writable = field.get("type") != "computed"
         result[key] = Rule(shown=shown, required=shown and required and writable)
     return result
+
+
+def rule_fields(document: Mapping[str, Any]) -> list[str]:
+    """The fields the form's rules depend on (and the stage field): a change of one
+    may show, hide or require others."""
+    named = {str(document["stage_field"])} if document.get("stage_field") else set()
+    for field in fields_of(document):
+        for rule in (field.get("show_when"), field.get("require_when")):
+            if isinstance(rule, Mapping) and rule.get("field"):
+                named.add(str(rule["field"]))
+    return [str(f["key"]) for f in fields_of(document) if f["key"] in named]
+
+
+def context(document: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, str]:
+    """The values the form's rules depend on, as the API's ``when=field:value``
+    takes them (one value each: the first of several choices)."""
+    found = {}
+    for key in rule_fields(document):
+        value = values.get(key)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, str) and value and len(value) <= 200:
+            found[key] = value
+    return found
+
+
+def schema_rules(schema: Mapping[str, Any]) -> tuple[dict[str, Rule], dict[str, str]]:
+    """What the API's compiled schema of a new record says: each field shown there
+    (and whether required), and the caller's access to it (read when ``readOnly``)."""
+    properties = schema.get("properties") or {}
+    required = set(schema.get("required") or [])
+    rules = {str(k): Rule(shown=True, required=k in required) for k in properties}
+    access = {
+        str(k): "read" if isinstance(v, Mapping) and v.get("readOnly") else "write"
+        for k, v in properties.items()
+    }
+    return rules, access

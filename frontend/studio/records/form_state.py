@@ -1,14 +1,17 @@
 """What the record and new-record screens share: a form, the values being typed,
 and the errors the API pinned to fields on the last save.
 
-The fields shown are those the API lets the caller see (``_access``: read or
-write), in the form's order, those the form's rules show for the values typed
-so far (``fields.live_rules``); each carries the message of the API's error that
-points at it (``/data/amount``, ``/exemptions/budget``).
+The fields shown are those the API lets the caller see, in the form's order, and
+among them those the form's rules show for the values typed so far. On a stored
+record the record says what the caller may read or write (``_access``) and the
+rules are followed here (``fields.live_rules``); on a new record the API's
+compiled schema for the values typed says both (``_schema``). Each field carries
+the message of the API's error that points at it (``/data/amount``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from typing import Any
 
@@ -61,6 +64,10 @@ class RecordFormState(SessionState):
     _texts: dict[str, str] = {}  # inputs as typed ("12." stays "12.")
     _exemptions: dict[str, str] = {}
     _errors: list[dict[str, Any]] = []
+    # A new record's fields come from the API's compiled schema for the values typed
+    # (``GET /records/{form}/schema``); ``None`` on a stored record, whose fields and
+    # access the record itself brings.
+    _schema: dict[str, Any] | None = None
     failure: str = ""  # a label key: what went wrong with the last save
     cause: str = ""  # a label key: why, in the user's words
     detail: str = ""  # the API's own message
@@ -70,6 +77,7 @@ class RecordFormState(SessionState):
         self._document, self._access = document, access
         self._draft, self._texts, self._exemptions = {}, {}, {}
         self._stored, self._stored_exemptions, self._answered = {}, {}, {}
+        self._schema = None
         self._clear()
 
     def _clear(self) -> None:
@@ -84,22 +92,35 @@ class RecordFormState(SessionState):
     def form_title(self) -> str:
         return form_fields.localized(self._document.get("title"), self.lang) or self.form
 
-    @rx.var
-    def rows(self) -> list[FieldRow]:
+    def _rules(self) -> tuple[dict[str, Rule], dict[str, str]]:
+        """Each field's state for the values typed so far, and the caller's access."""
+        if self._schema is not None:
+            return form_fields.schema_rules(self._schema)
         rules = form_fields.live_rules(
             self._document, self._draft, stored=self._stored, answered=self._answered
         )
+        return rules, self._access
+
+    def _editable(self) -> set[str]:
+        """The fields on the screen that the caller may change: a save sends no others
+        (a value typed into a field the rules hid since would be refused)."""
+        rules, access = self._rules()
+        return {k for k, a in access.items() if a == "write" and k in rules and rules[k].shown}
+
+    @rx.var
+    def rows(self) -> list[FieldRow]:
+        rules, access = self._rules()
         errors, _ = pinned(self._errors, self.lang)
         reasons = {o.value: o.label for o in form_fields.reasons(self._document, self.lang)}
         rows = []
         for field in form_fields.fields_of(self._document):
             key = str(field["key"])
             rule = rules.get(key)
-            if key not in self._access or rule is None or not rule.shown:
+            if key not in access or rule is None or not rule.shown:
                 continue
             kind = form_fields.INPUTS.get(str(field.get("type")), "text")
             value = self._draft.get(key)
-            writable = self._access[key] == "write" and kind not in NOT_TYPED
+            writable = access[key] == "write" and kind not in NOT_TYPED
             rows.append(
                 FieldRow(
                     key=key,
@@ -138,9 +159,18 @@ class RecordFormState(SessionState):
     def failure_text(self) -> str:
         return text(self.lang, self.failure) if self.failure else ""
 
+    def _pending(self) -> tuple[dict[str, Any], dict[str, str | None]]:
+        """What a save sends: the changes of the fields the caller may change here."""
+        data, skips = changed(self._stored, self._draft, self._stored_exemptions, self._exemptions)
+        editable = self._editable()
+        return (
+            {k: v for k, v in data.items() if k in editable},
+            {k: v for k, v in skips.items() if k in editable},
+        )
+
     @rx.var
     def dirty(self) -> bool:
-        data, skips = changed(self._stored, self._draft, self._stored_exemptions, self._exemptions)
+        data, skips = self._pending()
         return bool(data or skips)
 
     def _field(self, key: str) -> dict[str, Any] | None:
@@ -148,23 +178,34 @@ class RecordFormState(SessionState):
 
     def _writable(self, key: str) -> dict[str, Any] | None:
         field = self._field(key)
-        return field if field is not None and self._access.get(key) == "write" else None
+        return field if field is not None and self._rules()[1].get(key) == "write" else None
+
+    async def _follow_rules(self, key: str) -> None:
+        """A new record: after a change of a field the form's rules depend on, ask the
+        API which fields are shown and required now."""
+        if self._schema is None or key not in form_fields.rule_fields(self._document):
+            return
+        with contextlib.suppress(api.ApiError):  # the last answer stands meanwhile
+            self._schema = await api.record_schema(
+                self.token, self.form, form_fields.context(self._document, self._draft)
+            )
 
     def _forget_error(self, key: str) -> None:
         """A field being changed loses its error: it may well be fixed now."""
         self._errors = [e for e in self._errors if field_of(e) != key]
 
     @rx.event
-    def set_value(self, key: str, raw: str) -> None:
+    async def set_value(self, key: str, raw: str) -> None:
         field = self._writable(key)
         if field is None:
             return
         self._texts = {**self._texts, key: raw}
         self._draft = {**self._draft, key: form_fields.parse(field, raw)}
         self._forget_error(key)
+        await self._follow_rules(key)
 
     @rx.event
-    def toggle_choice(self, key: str, value: str, on: bool) -> None:
+    async def toggle_choice(self, key: str, value: str, on: bool) -> None:
         if self._writable(key) is None:
             return
         chosen = self._draft.get(key)
@@ -173,6 +214,7 @@ class RecordFormState(SessionState):
             values.append(value)
         self._draft = {**self._draft, key: values or None}
         self._forget_error(key)
+        await self._follow_rules(key)
 
     @rx.event
     def set_exempt(self, key: str, on: bool) -> None:

@@ -259,7 +259,6 @@ class RecordListState(SessionState):
             document, rights = await asyncio.gather(
                 api.live_form(self.token, self.form),
                 api.record_rights(self.token, self.form, self.username, self.role),
-                return_exceptions=False,
             )
         except api.ApiError as error:
             self.load_error = "records.no_form" if error.status == 404 else error_key(error)

@@ -1,7 +1,8 @@
 """The new-record screen: the form's fields the caller may fill on a record of
-their own (from their rights), shown and required by the form's rules as values
-are typed, created with one POST. The API checks everything again; what it
-refuses comes back pinned to the field."""
+their own, shown and required as the API's compiled schema says for the values
+typed so far (asked again whenever a value the form's rules depend on changes),
+created with one POST. The API checks everything again; what it refuses comes
+back pinned to the field."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import reflex as rx
 
 from studio import api
 from studio.labels import text
-from studio.records import fields as form_fields
 from studio.records.detail_state import save_failure_key
 from studio.records.form_state import RecordFormState
 from studio.records.inputs import field_grid, save_failure
@@ -41,24 +41,25 @@ class NewRecordState(RecordFormState):
         self.loading = True
         yield
         try:
-            document, rights = await asyncio.gather(
+            document, rights, schema = await asyncio.gather(
                 api.live_form(self.token, self.form),
                 api.record_rights(self.token, self.form, self.username, self.role),
+                api.record_schema(self.token, self.form, {}),
             )
         except api.ApiError as error:
-            self.load_error = "records.no_form" if error.status == 404 else error_key(error)
+            if error.status == 404:
+                self.load_error = "records.no_form"
+            elif error.status == 403:
+                self.load_error = "records.may_not_create"
+            else:
+                self.load_error = error_key(error)
             self.loading = False
             if error.status == 401:
                 self._forget()
                 yield rx.redirect(LOGIN_ROUTE)
             return
-        keys = [str(f["key"]) for f in form_fields.fields_of(document)]
-        access = (
-            dict.fromkeys(keys, "write")
-            if rights.fields is None
-            else {k: a for k, a in rights.fields.items() if a != "hidden"}
-        )
-        self._start(document, access)
+        self._start(document, {})
+        self._schema = schema
         self.load_error = "" if rights.may_create else "records.may_not_create"
         self.loading = False
 
@@ -66,12 +67,14 @@ class NewRecordState(RecordFormState):
     async def create(self) -> AsyncIterator[Any]:
         if self.busy or not self._document:
             return
-        data = {k: v for k, v in self._draft.items() if v is not None}
+        data, skips = self._pending()
+        data = {k: v for k, v in data.items() if v is not None}
+        exemptions = {k: v for k, v in skips.items() if v is not None}
         self._clear()
         self.busy = True
         yield
         try:
-            made = await api.create_record(self.token, self.form, data, dict(self._exemptions))
+            made = await api.create_record(self.token, self.form, data, exemptions)
         except api.ApiError as error:
             self.busy = False
             forbidden = error.status == 403
