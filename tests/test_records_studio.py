@@ -88,6 +88,8 @@ def test_values_are_shown_in_the_users_words() -> None:
     assert fields.shown_text(spec("customer_type"), "gone", "en") == "gone"
     assert fields.shown_text(spec("name"), None, "en") == ""
     assert fields.shown_text(spec("net_amount"), 23750.0, "en") == "23,750"
+    assert fields.shown_text({"type": "file"}, [3, 4], "zh-CN") == "2 个附件"
+    assert fields.shown_text({"type": "file"}, 3, "en") == "1 attachment"
     multi = {"type": "multi_select", "options": spec("customer_type")["options"]}
     assert fields.shown_text(multi, ["smb", "key_account"], "en") == "Small business, Key account"
 

@@ -403,6 +403,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "records.required": ("Required", "必填"),
     "records.exempt": ("Skip this field", "免填此字段"),
     "records.skipped": ("Skipped", "已免填"),
+    "records.file_one": ("1 attachment", "1 个附件"),
+    "records.files": ("{n} attachments", "{n} 个附件"),
     "records.skipped_because": ("skipped ({reason})", "免填（{reason}）"),
     "records.save": ("Save", "保存"),
     "records.discard": ("Discard changes", "放弃修改"),

@@ -18,6 +18,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from studio.labels import text
+
 __all__ = [
     "INPUTS",
     "ORDERING",
@@ -157,6 +159,9 @@ def shown_text(field: Mapping[str, Any], value: Any, language: str) -> str:
         return f"{_grouped(value)} {money}" if kind == "money" and money else _grouped(value)
     if kind == "select":
         return option_label(field, value, language)
+    if kind == "file":  # attachment ids; the files themselves open elsewhere
+        count = len(value) if isinstance(value, list) else 1
+        return text(language, "records.file_one" if count == 1 else "records.files", n=count)
     if isinstance(value, list):
         if kind == "multi_select":
             return ", ".join(option_label(field, v, language) for v in value)
