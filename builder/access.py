@@ -141,7 +141,17 @@ class FormAccess:
         """Whether ``key`` is visible on every record the viewer can see, in
         every stage: only then may a list be filtered or sorted by it, or the
         order of the results would tell what is hidden."""
-        return self.viewer.everything or not any(r.hides_anywhere(key) for r in self.rules)
+        if self.viewer.everything:
+            return True
+        # Rows a rule hides the field on are fine when a rule that shows it
+        # everywhere surely covers them as well (fiona: finance hides
+        # commission, her grant over all rows shows it).
+        readers = [r for r in self.rules if not r.hides_anywhere(key)]
+        return all(
+            any(_wider(q.scope, r.scope) for q in readers)
+            for r in self.rules
+            if r.hides_anywhere(key)
+        )
 
     def readable_somewhere(self, key: str) -> bool:
         if self.viewer.everything:
@@ -151,6 +161,12 @@ class FormAccess:
             or any(LEVEL[s.get(key, "hidden")] > 0 for s in r.stages.values())
             for r in self.rules
         )
+
+
+def _wider(scope: str, than: str) -> bool:
+    """Whether rows under ``than`` are surely covered by ``scope`` too (team and
+    region are independent, so only "all", the same scope, or "own" below any)."""
+    return scope == "all" or scope == than or than == "own"
 
 
 def _moment(value: Any) -> datetime | None:

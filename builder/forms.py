@@ -64,6 +64,10 @@ class FormModel:
         label = self.fields.get(key, {}).get("label") or {}
         return str(label.get(language) or label.get("en") or key)
 
+    def words(self, key: str) -> dict[str, str]:
+        """The field's label in both languages, for messages (the key when it has none)."""
+        return {"en": self.label(key, "en"), "zh-CN": self.label(key, "zh-CN")}
+
     def writable(self, key: str) -> bool:
         kind = FIELD_CATALOGUE.get(str(self.fields.get(key, {}).get("type")))
         return kind is not None and kind.writable
@@ -206,15 +210,15 @@ def record_errors(
         if key not in model.fields:
             errors.append(error(at, "unknown_field", field=key))
         elif not model.writable(key):
-            errors.append(error(at, "computed_field", field=model.label(key)))
+            errors.append(error(at, "computed_field", field=model.words(key)))
         elif data.get(key) is not None and not field_states[key].shown:
-            errors.append(error(at, "field_not_shown", field=model.label(key)))
+            errors.append(error(at, "field_not_shown", field=model.words(key)))
     for key, reason in exemptions.items():
         at = f"/exemptions/{escape_pointer(key)}"
         if key not in model.fields:
             errors.append(error(at, "unknown_field", field=key))
         elif not field_states[key].exemptible:
-            errors.append(error(at, "not_exemptible", field=model.label(key)))
+            errors.append(error(at, "not_exemptible", field=model.words(key)))
         elif reason not in model.exemption_reasons:
             errors.append(
                 error(
@@ -226,7 +230,7 @@ def record_errors(
             )
         elif data.get(key) is not None:
             errors.append(
-                error(f"/data/{escape_pointer(key)}", "exempt_with_value", field=model.label(key))
+                error(f"/data/{escape_pointer(key)}", "exempt_with_value", field=model.words(key))
             )
     if errors:
         return errors
@@ -237,10 +241,15 @@ def record_errors(
     for raw in validator.iter_errors(shown):
         for translated in translate(raw):
             found.setdefault((translated.pointer, translated.code), translated)
-    return [
-        Error(pointer="/data" + e.pointer, code=e.code, message=e.message)
-        for e in sorted(found.values(), key=lambda e: (e.pointer, e.code))
-    ]
+    result = []
+    for e in sorted(found.values(), key=lambda e: (e.pointer, e.code)):
+        pointer = "/data" + e.pointer
+        if e.code == "required":  # name the field as the form does, not by its key
+            key = e.pointer.rsplit("/", 1)[-1]
+            result.append(error(pointer, "required", field=model.words(key)))
+        else:
+            result.append(Error(pointer=pointer, code=e.code, message=e.message))
+    return result
 
 
 def with_computed(

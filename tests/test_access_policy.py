@@ -145,3 +145,28 @@ def test_durations(text: str, hours: float) -> None:
 def test_bad_durations_say_why(text: str) -> None:
     with pytest.raises(ValueError, match="duration"):
         parse_duration(text)
+
+
+def test_a_field_shown_by_a_wider_rule_can_be_sorted_by() -> None:
+    matrix = sales_matrix(NOW)
+    matrix["roles"].append(
+        {
+            "role": "finance",
+            "forms": [
+                {
+                    "form": "deal",
+                    "access": "read",
+                    "row_scope": "own",
+                    "fields": {"commission": "hidden"},
+                }
+            ],
+        }
+    )
+    fin = Viewer(user_id=30, username="fin", roles=frozenset({"finance"}))
+    access = form_access([matrix], "deal", fin, NOW)
+    assert access.readable_on_every_row("commission")  # the grant covers all rows
+    assert not access.readable_on_every_row("margin")
+    later = form_access([matrix], "deal", fin, NOW + timedelta(days=20))
+    assert not later.readable_on_every_row("commission")
+    both = form_access([matrix], "deal", viewer("rep", "manager"), NOW)
+    assert both.readable_on_every_row("margin")  # own rows are in every scope

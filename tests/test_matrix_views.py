@@ -73,6 +73,20 @@ def test_preview_of_a_draft_before_publishing(admin: Client) -> None:
     assert "rep gains deal.margin" in changes[0]["words"]["en"]
 
 
+def test_preview_of_an_administrator_and_of_others(
+    admin: Client, as_role: Callable[[str], Client]
+) -> None:
+    username = admin.get("/api/v1/me").json()["username"]
+    me = admin.get("/api/v1/permissions/preview", params={"user": username, "form": "deal"})
+    assert me.status_code == 200, me.text
+    assert me.json()["row_scope"] == "all" and set(fields(me.json()).values()) == {"write", "read"}
+    viewer = as_role("viewer")
+    refused = viewer.get("/api/v1/permissions/preview", params={"user": "fin", "form": "deal"})
+    assert refused.status_code == 403
+    as_rep = viewer.get("/api/v1/permissions/preview", params={"role": "rep", "form": "deal"})
+    assert as_rep.status_code == 200
+
+
 def test_bad_preview_requests(admin: Client) -> None:
     assert admin.get("/api/v1/permissions/preview", params={"form": "deal"}).status_code == 400
     missing = admin.get("/api/v1/permissions/preview", params={"role": "rep", "form": "nope"})

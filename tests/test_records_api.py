@@ -366,3 +366,24 @@ def test_errors_about_hidden_fields_do_not_tell_their_values(org: dict[str, Clie
     }
     told = org["mgr_e"].patch(f"{DEALS}/{made['id']}", json={"data": {"margin": 0.96}})
     assert told.status_code == 422 and "0.96" in told.text  # the manager sees the margin
+
+
+def test_owner_and_region_default_to_the_creator_and_pages_say_what_may_be_done(
+    org: dict[str, Client],
+) -> None:
+    form = deal_form()
+    form["owner_field"] = "owner"
+    form["fields"].append({"key": "owner", "type": "user", "label": {"en": "Owner"}})
+    next(f for f in form["fields"] if f["key"] == "region")["required"] = True
+    publish(org["admin"], form)
+    matrix = sales_matrix(datetime.now(UTC))
+    matrix["roles"][0]["forms"][0]["fields"] |= {"region": "read", "owner": "read"}
+    publish(org["admin"], matrix)
+    made = create(org["rep_s1"], smb_deal())
+    assert made["data"]["region"] == "south" and made["data"]["owner"] == "rep_s1"
+    sent = org["rep_s1"].post(DEALS, json=smb_deal(region="east"))
+    assert sent.status_code == 403 and "Region" in sent.json()["errors"][0]["message"]["en"]
+    rep_page = org["rep_s1"].get(DEALS).json()
+    assert (rep_page["may_create"], rep_page["may_export"]) == (True, False)
+    mgr_page = org["mgr_s"].get(DEALS).json()
+    assert (mgr_page["may_create"], mgr_page["may_export"]) == (False, True)

@@ -143,31 +143,38 @@ def test_design_preview_publish_and_see_what_was_promised(
                 f["key"] for f in promised["fields"] if f["access"] != "hidden"
             }
             assert "margin" not in record["data"] and "commission" not in record["data"]
-        new = alice.post(
-            "/records/deal",
-            json={
-                "data": {
-                    "name": "Big one",
-                    "customer_type": "key_account",
-                    "stage": "qualify",
-                    "region": "east",
-                    "amount": 600000,
-                    "sponsor": "CFO",
-                },
-                "exemptions": {"budget": "not_disclosed"},
+        big = {
+            "data": {
+                "name": "Big one",
+                "customer_type": "key_account",
+                "stage": "qualify",
+                "amount": 600000,
+                "sponsor": "CFO",
             },
-        )
+            "exemptions": {"budget": "not_disclosed"},
+        }
+        new = alice.post("/records/deal", json=big)
         assert new.status_code == 422  # the published form requires the tier for key accounts
         assert [e["pointer"] for e in new.json()["errors"]] == ["/data/ka_tier"]
+        big["data"]["ka_tier"] = "gold"
+        done = alice.post("/records/deal", json=big)
+        assert done.status_code == 201, done.text  # owner and region are alice's own
+        assert (done.json()["owner"], done.json()["region"]) == ("alice", "east")
         region = dave.get("/records/deal", params={"limit": 500}).json()["items"]
         assert region and {r["region"] for r in region} == {"east"}
         assert any("margin" in r["data"] for r in region)
         assert not any("commission" in r["data"] for r in region)
         south = admin.get("/records/deal", params={"filter": "region:eq:south", "limit": 1}).json()
         assert dave.get(f"/records/deal/{south['items'][0]['id']}").status_code == 404
-        fin = login(api, "fiona", password).get("/records/deal", params={"limit": 5}).json()
+        fin = (
+            login(api, "fiona", password)
+            .get("/records/deal", params={"limit": 5, "sort": "-commission"})
+            .json()
+        )
         assert all(
             set(r["data"]) <= {"name", "stage", "amount", "region", "commission"}
             for r in fin["items"]
         )
+        commissions = [r["data"]["commission"] for r in fin["items"]]
+        assert commissions == sorted(commissions, reverse=True)  # her grant covers every deal
     assert run_cli(database_url, "audit", "verify").returncode == 0

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from builder.access import FormAccess, Row, Viewer, form_access
+from builder.access import FormAccess, Row, Viewer, actions_of, form_access
 from builder.errors import error, escape_pointer
 from builder.forms import FormModel, form_model, states
 from runtime.api.deps import CurrentUser
@@ -88,6 +88,11 @@ class Rights:
             "form_version": self.form.version,
             "matrices": {m.key: m.version for m in self.matrices},
         }
+
+    def may_export(self, now: datetime) -> bool:
+        """The matrix's export action (administrators always may)."""
+        matrices = [m.content for m in self.matrices]
+        return self.viewer.everything or "export" in actions_of(matrices, self.viewer, now)
 
     def row_clause(self) -> ColumnElement[bool]:
         """SQL for the records the viewer may see at all."""
@@ -175,7 +180,11 @@ class Rights:
                 403,
                 f"You may not change {names} on this record.",
                 errors=[
-                    error(f"{prefix}/{escape_pointer(k)}", "field_not_writable", field=k)
+                    error(
+                        f"{prefix}/{escape_pointer(k)}",
+                        "field_not_writable",
+                        field=self.model.words(k),
+                    )
                     for k in refused
                 ],
             )

@@ -63,6 +63,9 @@ class RecordOut(msgspec.Struct):
 class RecordPage(msgspec.Struct):
     items: list[RecordOut]
     next_cursor: str | None
+    # What the caller may do with this form's records (buttons a screen shows).
+    may_create: bool = False
+    may_export: bool = False
 
 
 class HistoryEntry(msgspec.Struct):

@@ -17,7 +17,6 @@ from litestar import Controller, Request, Response, get
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 
-from builder.access import actions_of
 from runtime.api.deps import DB, ClockDep, CurrentUser
 from runtime.api.problems import Problem, problem_responses
 from runtime.api.record_access import rights
@@ -70,8 +69,7 @@ class RecordExportController(Controller):
     ) -> Response[str]:
         now = clock.now()
         grant = rights(db, request.user, form, now)
-        matrices = [m.content for m in grant.matrices]
-        if not grant.viewer.everything and "export" not in actions_of(matrices, grant.viewer, now):
+        if not grant.may_export(now):
             raise Problem(
                 403, "None of your roles may export records (the matrix's export action)."
             )

@@ -209,7 +209,12 @@ class RecordController(Controller):
                 if query.order
                 else ("id", rows[-1].id)
             )
-        return RecordPage(items=records_out(db, grant, rows, only), next_cursor=next_cursor)
+        return RecordPage(
+            items=records_out(db, grant, rows, only),
+            next_cursor=next_cursor,
+            may_create=grant.access.may_create,
+            may_export=grant.may_export(clock.now()),
+        )
 
     @post(
         "/{form:str}",
@@ -232,6 +237,7 @@ class RecordController(Controller):
         values = {k: v for k, v in data.data.items() if v is not None}
         model = grant.model
         written = list(data.data)
+        values = {**store.creator_defaults(db, model, request.user.id), **values}
         own = Row(request.user.id, None, None, values.get(model.stage_field or ""))
         grant.require_writable(own, written)
         grant.require_writable(own, data.exemptions, "/exemptions")

@@ -32,6 +32,7 @@ __all__ = [
     "Placement",
     "changes",
     "create_record",
+    "creator_defaults",
     "record_subject",
     "row_of",
     "update_record",
@@ -143,6 +144,22 @@ def placement(
         region_id=region_id,
         stage=stage if isinstance(stage, str) else None,
     )
+
+
+def creator_defaults(session: Session, model: FormModel, user_id: int) -> dict[str, Any]:
+    """A new record's owner and region when the creator leaves them out: the
+    creator and the creator's region (a rep need not, and may not, type them)."""
+    defaults: dict[str, Any] = {}
+    user = session.get(User, user_id)
+    if user is None:
+        return defaults
+    if model.owner_field:
+        defaults[model.owner_field] = user.username
+    if model.region_field and user.region_id is not None:
+        region = session.get(Region, user.region_id)
+        if region is not None:
+            defaults[model.region_field] = region.key
+    return defaults
 
 
 def _unique_values(model: FormModel, data: Mapping[str, Any]) -> dict[str, str]:
