@@ -69,8 +69,16 @@ class FormModel:
         return {"en": self.label(key, "en"), "zh-CN": self.label(key, "zh-CN")}
 
     def writable(self, key: str) -> bool:
-        kind = FIELD_CATALOGUE.get(str(self.fields.get(key, {}).get("type")))
-        return kind is not None and kind.writable
+        return key in self.writable_fields
+
+    @cached_property
+    def writable_fields(self) -> frozenset[str]:
+        """Fields a person can fill in (not computed), asked once per row and field."""
+        return frozenset(
+            key
+            for key, field in self.fields.items()
+            if (kind := FIELD_CATALOGUE.get(str(field.get("type")))) is not None and kind.writable
+        )
 
     @cached_property
     def condition_fields(self) -> tuple[str, ...]:

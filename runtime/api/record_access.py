@@ -138,9 +138,12 @@ class Rights:
         shown = {key: value for key, value in changed.items() if key in visible}
         return shown, sorted(key for key in changed if key not in visible)
 
-    def field_states(self, data: Mapping[str, Any], row: Row) -> dict[str, dict[str, Any]]:
-        """Per visible field: access, and whether the form shows and requires it here."""
-        visible = self.fields(row)
+    def field_states(
+        self, data: Mapping[str, Any], row: Row, visible: Mapping[str, str] | None = None
+    ) -> dict[str, dict[str, Any]]:
+        """Per visible field: access, and whether the form shows and requires it
+        here (``visible``: :meth:`fields` of the row, when the caller has it)."""
+        visible = self.fields(row) if visible is None else visible
         memo = tuple(repr(data.get(name)) for name in self.model.condition_fields)
         context = self._states.get(memo)
         if context is None:

@@ -72,7 +72,8 @@ def records_out(
     for record in records:
         row = store.row_of(record)
         owner, team, region = names.get(record.id, (None, None, None))
-        data = grant.project(record.data, row)  # fields(row) is memoised per rule set
+        visible = grant.fields(row)  # the one projection, memoised per rule set and stage
+        data = {k: v for k, v in record.data.items() if k in visible}
         if only is not None:
             data = {k: v for k, v in data.items() if k in only}
         result.append(
@@ -82,9 +83,10 @@ def records_out(
                 form_version=record.form_version,
                 revision=record.revision,
                 data=data,
-                exemptions=grant.project(record.exemptions, row),
+                exemptions={k: v for k, v in record.exemptions.items() if k in visible},
                 fields={
-                    k: FieldStateOut(**v) for k, v in grant.field_states(record.data, row).items()
+                    k: FieldStateOut(**v)
+                    for k, v in grant.field_states(record.data, row, visible).items()
                 },
                 owner=owner,
                 team=team,
