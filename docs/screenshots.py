@@ -1,5 +1,6 @@
 """Take the README's screenshots of the studio: the canvas, a config panel with an
-error (in Chinese), and a diff.
+error (in Chinese), a diff, the form designer, the permission matrix editor and
+the deal list as a rep and as a manager.
 
     python docs/screenshots.py        # writes docs/images/*.png
 
@@ -73,6 +74,14 @@ def lead_routing() -> dict[str, Any]:
     }  # fmt: skip
 
 
+def sign_in(page: Page, username: str, password: str) -> None:
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#sign-in")
+    expect(page.locator("#current-user")).to_be_visible()
+
+
 def editor(page: Page, step: str) -> None:
     page.goto(f"/workflows/{KEY}")
     expect(page.locator('#workspace[data-ready="true"]')).to_be_visible()
@@ -94,11 +103,7 @@ def main() -> int:
         page = browser.new_context(
             base_url=stack.url, viewport={"width": 1680, "height": 900}
         ).new_page()
-        page.goto("/login")
-        page.fill("#username", "admin")
-        page.fill("#password", stack.password)
-        page.click("#sign-in")
-        expect(page.locator("#current-user")).to_be_visible()
+        sign_in(page, "admin", stack.password)
 
         editor(page, "approve")
         page.screenshot(path=str(IMAGES / "canvas.png"))
@@ -128,6 +133,24 @@ def main() -> int:
         page.wait_for_timeout(400)
         page.screenshot(path=str(IMAGES / "config-panel.png"))
         page.locator("#language-switch").get_by_role("radio", name="English").click()
+
+        page.goto("/forms/deal")
+        expect(page.locator('#workspace[data-ready="true"]')).to_be_visible()
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(IMAGES / "form-designer.png"))
+        page.goto("/matrices/sales")
+        expect(page.locator('#workspace[data-ready="true"]')).to_be_visible()
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(IMAGES / "matrix-editor.png"))
+        for username, name in (("alice", "records-rep"), ("dave", "records-manager")):
+            person = browser.new_context(
+                base_url=stack.url, viewport={"width": 1680, "height": 900}
+            ).new_page()
+            sign_in(person, username, stack.password)
+            person.goto("/records/deal")
+            expect(person.locator('#records-page[data-ready="true"]')).to_be_visible()
+            person.wait_for_timeout(600)
+            person.screenshot(path=str(IMAGES / f"{name}.png"))
         browser.close()
     print(f"screenshots in {IMAGES}")
     return 0
