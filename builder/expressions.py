@@ -68,6 +68,31 @@ def _bound_names(tree: ast.AST) -> set[str]:
     return bound
 
 
+# Expressions run inside requests (computed fields on every record write):
+# a power or shift with a large or unknown right side (10 ** 10 ** 10) would
+# compute for ever or fill the memory, so only small constant ones are allowed.
+MAX_EXPONENT = 64
+
+
+def _runaway(tree: ast.AST) -> str:
+    """Why ``tree`` could run away, or ""."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Pow, ast.LShift)):
+            right = node.right
+            if isinstance(right, ast.UnaryOp) and isinstance(right.op, ast.USub):
+                right = right.operand
+            small = (
+                isinstance(right, ast.Constant)
+                and isinstance(right.value, (int, float))
+                and not isinstance(right.value, bool)
+                and abs(right.value) <= MAX_EXPONENT
+            )
+            if not small:
+                symbol = "**" if isinstance(node.op, ast.Pow) else "<<"
+                return f"{symbol} needs a constant number of at most {MAX_EXPONENT} on its right"
+    return ""
+
+
 def _record_fields(tree: ast.AST) -> set[str]:
     """Fields read as record['name'] or record.get('name')."""
     fields: set[str] = set()
@@ -147,6 +172,9 @@ def _compile(source: str) -> CompiledExpression:
         raise ExpressionError(
             [error("", "expression_forbidden", detail=msg) for msg in result.errors]
         )
+    runaway = _runaway(tree)
+    if runaway:
+        raise ExpressionError([error("", "expression_forbidden", detail=runaway)])
     allowed = ROOT_NAMES | HELPERS.keys() | _bound_names(tree)
     unknown = sorted(
         {

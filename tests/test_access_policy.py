@@ -170,3 +170,19 @@ def test_a_field_shown_by_a_wider_rule_can_be_sorted_by() -> None:
     assert not later.readable_on_every_row("commission")
     both = form_access([matrix], "deal", viewer("rep", "manager"), NOW)
     assert both.readable_on_every_row("margin")  # own rows are in every scope
+
+
+@pytest.mark.parametrize(
+    "source", ["10 ** 10 ** 10", "2 ** record['n']", "1 << 10 ** 9", "2 ** 65"]
+)
+def test_expressions_that_could_run_for_ever_are_refused(source: str) -> None:
+    from builder.expressions import check_expression
+
+    errors = check_expression(source, "/fields/0/expression")
+    assert [e.code for e in errors] == ["expression_forbidden"]
+    assert "at most 64" in errors[0].message["en"]
+
+
+def test_small_constant_powers_are_fine() -> None:
+    code = compile_expression("record['amount'] * 1.05 ** 2 + 2 ** -1")
+    assert evaluate(code, record={"amount": 100}, now=NOW) == pytest.approx(110.75)
