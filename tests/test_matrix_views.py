@@ -140,3 +140,43 @@ def test_the_matrix_governs_publishing_once_it_grants_it(
     # the publisher holds no finance role: the platform role alone no longer suffices
     blocked = publisher.post("/api/v1/documents/form/deal/publish", json={})
     assert blocked.status_code == 403 and "publish" in blocked.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"roles": {"x": 1}},
+        {"roles": [1, "a", {"role": 5, "forms": "x"}]},
+        {
+            "grants": [{"starts_at": 3}],
+            "roles": [{"role": "rep", "forms": [{"form": "deal", "fields": [1], "stages": 3}]}],
+        },
+    ],
+)
+def test_a_broken_draft_is_refused_for_previews_and_diffs(
+    admin: Client, broken: dict[str, Any]
+) -> None:
+    matrix = sales_matrix(datetime.now(UTC)) | broken
+    saved = admin.put("/api/v1/documents/permission_matrix/sales/draft", json=matrix)
+    assert saved.status_code == 200 and not saved.json()["valid"]
+    for params in (
+        {"role": "rep", "form": "deal", "source": "draft"},
+        {"user": "fin", "form": "deal", "source": "draft", "stage": "won"},
+    ):
+        refused = admin.get("/api/v1/permissions/preview", params=params)
+        assert refused.status_code == 422, refused.text
+        assert "sales" in refused.json()["detail"]
+    diff = admin.get("/api/v1/permissions/diff", params={"matrix": "sales", "from": "1"})
+    assert diff.status_code == 422, diff.text
+    live = admin.get("/api/v1/permissions/preview", params={"role": "rep", "form": "deal"})
+    assert live.status_code == 200  # the live rights are unaffected
+
+
+def test_a_broken_form_draft_is_refused_for_previews(admin: Client) -> None:
+    form = deal_form()
+    form["fields"] = [{"key": "x", "type": "select", "show_when": "bad"}, 5]
+    assert admin.put("/api/v1/documents/form/deal/draft", json=form).status_code == 200
+    refused = admin.get(
+        "/api/v1/permissions/preview", params={"role": "rep", "form": "deal", "source": "draft"}
+    )
+    assert refused.status_code == 422, refused.text

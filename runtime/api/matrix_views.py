@@ -19,6 +19,7 @@ from litestar import Controller, Request, get
 from litestar.params import FromQuery, QueryParameter
 from sqlalchemy import select
 
+from builder import check
 from builder.access import grants_in_force
 from builder.errors import error
 from builder.forms import form_model
@@ -27,7 +28,7 @@ from runtime.api.deps import DB, ClockDep, CurrentUser
 from runtime.api.problems import Problem, problem_responses
 from runtime.api.record_access import matrices_in_force, model_of
 from runtime.store import documents as store
-from runtime.store.live import live_document, live_documents, with_drafts
+from runtime.store.live import LiveDocument, live_document, live_documents, with_drafts
 from runtime.store.models import Role, User, UserRole
 
 __all__ = ["MatrixViewController", "parse_when"]
@@ -98,6 +99,21 @@ class GrantPage(msgspec.Struct):
     next_cursor: str | None = None
 
 
+def _readable(documents: list[LiveDocument]) -> list[LiveDocument]:
+    """``documents`` when every draft among them is valid; a draft with errors
+    cannot be published, so what it would grant is refused (422, naming it)
+    rather than guessed at."""
+    for document in documents:
+        if document.version == 0 and check(document.content).errors:
+            kind = document.content.get("kind", "document")
+            raise Problem(
+                422,
+                f"The draft of {kind} {document.key!r} has errors; fix them to preview it.",
+                errors=[error("/source", "invalid", detail=f"{kind} {document.key} has errors")],
+            )
+    return documents
+
+
 def parse_when(values: list[str] | None) -> dict[str, str]:
     """``field:value`` query values as a mapping; 400 naming a malformed one."""
     found = {}
@@ -122,7 +138,7 @@ class MatrixViewController(Controller):
         "/permissions/preview",
         sync_to_thread=True,
         summary="What a role (or a user, with their grants) sees and may do on a form at a stage",
-        responses=problem_responses(404),
+        responses=problem_responses(404, 422),
     )
     def preview_permissions(
         self,
@@ -169,7 +185,8 @@ class MatrixViewController(Controller):
             document = next((d for d in drafted if d.key == form), document)
         if document is None:
             raise Problem(404, f"There is no form {form!r}.")
-        matrices = matrices_in_force(db, drafts=source == "draft")
+        matrices = _readable(matrices_in_force(db, drafts=source == "draft"))
+        _readable([document])
         result = preview(
             [m.content for m in matrices],
             model_of(document),
@@ -199,7 +216,7 @@ class MatrixViewController(Controller):
         "/permissions/diff",
         sync_to_thread=True,
         summary="Two versions of a matrix (or a version and the draft) as who gains or loses what",
-        responses=problem_responses(404),
+        responses=problem_responses(404, 422),
     )
     def diff_permissions(
         self,
@@ -214,9 +231,16 @@ class MatrixViewController(Controller):
             return store.get_version(db, "permission_matrix", matrix, int(which)).content
 
         before, after = content(from_), content(to)
+        _readable(
+            [
+                LiveDocument(matrix, 0 if which == "draft" else 1, "", body)
+                for which, body in ((from_, before), (to, after))
+            ]
+        )
         forms = {
             d.key: list(form_model(d.content).fields)
             for d in with_drafts(db, "form", live_documents(db, "form"))
+            if d.version != 0 or not check(d.content).errors
         }
         changes = matrix_diff(before, after, forms)
         return MatrixDiffOut(
