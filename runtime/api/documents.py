@@ -31,7 +31,7 @@ from runtime.api.document_bodies import (
     VersionSummary,
 )
 from runtime.api.pagination import IdCursor, KeyCursor, Limit, decode_cursor, encode_cursor
-from runtime.api.params import MAX_INT, IfMatch, IfNoneMatch, Kind, PathId
+from runtime.api.params import IfMatch, IfNoneMatch, Kind, PathId, if_match_revision
 from runtime.api.permissions import require_matrix_action
 from runtime.api.problems import Problem, problem_responses
 from runtime.store import documents as store
@@ -64,16 +64,6 @@ def _address(kind: str, key: str) -> None:
         raise Problem(404, f"Unknown document kind {kind!r}; expected one of {', '.join(KINDS)}.")
     if not _KEY.fullmatch(key):
         raise Problem(404, f"{key!r} is not a document key ({KEY_PATTERN}).")
-
-
-def _revision(if_match: str | None) -> int | None:
-    """The revision named by If-Match (``"3"``, ``W/"3"`` or ``3``), if any."""
-    if if_match is None or if_match.strip() == "*":
-        return None
-    value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.isdigit() or not 0 <= int(value) <= MAX_INT:
-        raise Problem(412, f'If-Match must be a draft revision such as "3", not {if_match!r}.')
-    return int(value)
 
 
 def _version_out(version: Version) -> VersionOut:
@@ -205,7 +195,7 @@ class DocumentController(Controller):
         if_none_match: IfNoneMatch = None,
     ) -> Response[SaveResult]:
         _address(kind, key)
-        expected = _revision(if_match)
+        expected = if_match_revision(if_match, "draft")
         if if_none_match is not None and if_none_match.strip() != "*":
             raise Problem(412, 'If-None-Match on a draft can only be "*" (create only).')
         saved = store.save_draft(
@@ -245,7 +235,7 @@ class DocumentController(Controller):
             db,
             kind,
             key,
-            expected_revision=_revision(if_match),
+            expected_revision=if_match_revision(if_match, "draft"),
             actor=request.user.username,
             now=clock.now(),
         )

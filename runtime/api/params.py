@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 import msgspec
 from litestar.params import HeaderParameter, PathParameter
 
+from runtime.api.problems import Problem
+
 __all__ = [
     "MAX_INT",
     "NO_NUL",
@@ -21,6 +23,7 @@ __all__ = [
     "LongText",
     "PathId",
     "ShortText",
+    "if_match_revision",
 ]
 
 MAX_INT = 2**31 - 1
@@ -55,3 +58,14 @@ NO_NUL = r"^[^\x00]*$"
 LongText = Annotated[str, msgspec.Meta(max_length=2000, pattern=NO_NUL)]
 # A title or name.
 ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
+
+
+def if_match_revision(if_match: str | None, what: str) -> int | None:
+    """The revision named by If-Match (``"3"``, ``W/"3"`` or ``3``), if any; 412
+    for anything else. ``what`` names the thing revised (draft, record)."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit() or not 0 <= int(value) <= MAX_INT:
+        raise Problem(412, f'If-Match must be a {what} revision such as "3", not {if_match!r}.')
+    return int(value)

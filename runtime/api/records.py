@@ -17,7 +17,7 @@ from builder.errors import Error, error, unescape_pointer
 from builder.forms import record_errors, with_computed
 from runtime.api.deps import DB, ClockDep, CurrentUser
 from runtime.api.pagination import Limit, decode_cursor, encode_cursor
-from runtime.api.params import IfMatch, PathId
+from runtime.api.params import IfMatch, PathId, if_match_revision
 from runtime.api.problems import Problem, problem_responses
 from runtime.api.record_access import Rights, rights
 from runtime.api.record_bodies import (
@@ -158,15 +158,6 @@ def _unseen(grant: Rights, row: Row, errors: list[Error]) -> list[Error]:
     return result
 
 
-def _revision(if_match: str | None) -> int | None:
-    if if_match is None or if_match.strip() == "*":
-        return None
-    value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
-        raise Problem(412, f'If-Match must be a record revision such as "3", not {if_match!r}.')
-    return int(value)
-
-
 class RecordController(Controller):
     path = "/records"
     tags = ["records"]
@@ -304,7 +295,7 @@ class RecordController(Controller):
         grant = rights(db, request.user, form, now)
         found = db.scalars(select(Record).where(Record.id == record_id).with_for_update()).first()
         record = grant.require_visible(found, record_id)
-        expected = _revision(if_match)
+        expected = if_match_revision(if_match, "record")
         if expected is not None and expected != record.revision:
             raise Problem(
                 409,
