@@ -221,7 +221,9 @@ def test_two_concurrent_publishes_make_one_version(
     for thread in threads:
         thread.join(timeout=120)
     assert len(results) == 2, "a publishing thread failed; see its traceback above"
-    assert sorted(r.status_code for r in results) in ([200, 201], [201, 409])
+    assert sorted(r.status_code for r in results) in ([200, 201], [201, 409]), [
+        r.text for r in results
+    ]
     assert count(server, Version, "racing") == 1
 
 
