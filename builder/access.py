@@ -27,6 +27,7 @@ __all__ = [
     "governs",
     "grants_in_force",
     "may_act",
+    "moment",
 ]
 
 # hidden < read < write: the more generous of two rules wins.
@@ -169,14 +170,15 @@ def _wider(scope: str, than: str) -> bool:
     return scope == "all" or scope == than or than == "own"
 
 
-def _moment(value: Any) -> datetime | None:
+def moment(value: Any) -> datetime | None:
+    """A grant's time, or None when it is not an ISO time with an offset."""
     if isinstance(value, datetime):
         return value
     try:
-        moment = datetime.fromisoformat(str(value))
+        parsed = datetime.fromisoformat(str(value))
     except ValueError:
         return None
-    return moment if moment.tzinfo is not None else None
+    return parsed if parsed.tzinfo is not None else None
 
 
 def grants_in_force(
@@ -186,7 +188,7 @@ def grants_in_force(
     ``viewer``, or for anyone when None). A grant ends at ``ends_at`` exactly."""
     found = []
     for index, grant in enumerate(matrix.get("grants") or []):
-        start, end = _moment(grant.get("starts_at")), _moment(grant.get("ends_at"))
+        start, end = moment(grant.get("starts_at")), moment(grant.get("ends_at"))
         if start is None or end is None or not start <= now < end:
             continue
         if viewer is not None and not (

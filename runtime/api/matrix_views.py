@@ -20,7 +20,7 @@ from litestar.params import FromQuery, QueryParameter
 from sqlalchemy import select
 
 from builder import check
-from builder.access import grants_in_force
+from builder.access import grants_in_force, moment
 from builder.errors import error
 from builder.forms import form_model
 from builder.permission_views import matrix_diff, preview
@@ -296,8 +296,5 @@ class MatrixViewController(Controller):
 def _state(grant: dict[str, Any], active: bool, now: datetime) -> str:
     if active:
         return "active"
-    try:
-        start = datetime.fromisoformat(str(grant.get("starts_at")))
-    except ValueError:
-        return "lapsed"
-    return "upcoming" if start.tzinfo is not None and start > now else "lapsed"
+    start = moment(grant.get("starts_at"))
+    return "upcoming" if start is not None and start > now else "lapsed"
