@@ -1,0 +1,1 @@
+"""The engine's imperative shell: applies the effects that ``advance`` returns."""
