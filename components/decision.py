@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+from components.behaviours import Passing
 from components.component import Component, ConfigBase, Text
+from components.engine import Step, Token
 
 __all__ = ["COMPONENT", "DecisionConfig"]
 
 
 class DecisionConfig(ConfigBase):
     """Conditions live on the outgoing edges, checked in edge order."""
+
+
+class Choose(Passing):
+    """The first connection whose condition holds, in the order drawn; else the
+    default. Each condition's value goes into the history (the sandbox reads
+    why a case went where it went)."""
+
+    def enter(self, step: Step, token: Token) -> None:
+        node = step.node(token)
+        for edge in node.outgoing:
+            if edge.default or edge.condition is None:
+                continue
+            value = bool(step.evaluate(edge.condition, token))
+            step.note("condition", token, edge=edge.id, value=value)
+            if value:
+                step.follow(token, [edge])
+                return
+        default = [edge for edge in node.outgoing if edge.default]
+        if not default:
+            step.incident(token, "no_branch", "no condition held and there is no default")
+            return
+        step.note("condition", token, edge=default[0].id, value="default")
+        step.follow(token, default[:1])
 
 
 COMPONENT = Component(
@@ -23,4 +48,5 @@ COMPONENT = Component(
     config=DecisionConfig,
     keywords=("if", "branch", "gateway", "condition"),
     branches_by_condition=True,
+    behaviour=Choose(),
 )

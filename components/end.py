@@ -6,7 +6,9 @@ from typing import Annotated
 
 import msgspec
 
+from components.behaviours import Passing
 from components.component import Component, ConfigBase, Text
+from components.engine import Step, Token
 
 __all__ = ["COMPONENT", "EndConfig"]
 
@@ -23,6 +25,12 @@ class EndConfig(ConfigBase):
     ) = None
 
 
+class Finish(Passing):
+    def enter(self, step: Step, token: Token) -> None:
+        config: EndConfig = step.node(token).config
+        step.finish(token, config.outcome)
+
+
 COMPONENT = Component(
     type="end",
     category="flow",
@@ -36,4 +44,5 @@ COMPONENT = Component(
     outputs=(),
     keywords=("finish", "outcome"),
     is_end=True,
+    behaviour=Finish(),
 )

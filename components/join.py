@@ -6,7 +6,9 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from components.behaviours import Passing
 from components.component import Component, ConfigBase, Issue, Text, required_when
+from components.engine import Step, Token
 
 __all__ = ["COMPONENT", "JoinConfig"]
 
@@ -22,6 +24,38 @@ def check(config: dict[str, Any]) -> list[Issue]:
     return []
 
 
+class Merge(Passing):
+    """Counts the tokens of one fork; goes on when enough have arrived. With
+    ``any`` or ``n_of_m`` the branches still running are withdrawn (their
+    tasks cancelled) and latecomers are dropped."""
+
+    def enter(self, step: Step, token: Token) -> None:
+        config: JoinConfig = step.node(token).config
+        state = step.state
+        fork = token.forks[-1] if token.forks else ""
+        if fork in state.joined:
+            step.discard(token, "late")
+            return
+        branches = max(len(step.node(token).incoming), 1)
+        need = {"all": branches, "any": 1}.get(config.mode, min(config.n or branches, branches))
+        key = f"{token.node}|{fork}"
+        arrived = state.joins.get(key, 0) + 1
+        step.note("arrived", token, fork=fork, arrived=arrived, needed=need)
+        if arrived < need:
+            state.joins[key] = arrived
+            step.discard(token, "joined")
+            return
+        state.joins.pop(key, None)
+        if config.mode != "all" and fork:
+            state.joined.append(fork)
+            for other in list(state.tokens):
+                if other is not token and fork in other.forks:
+                    step.withdraw(other, "join went ahead")
+        if token.forks:
+            token.forks.pop()
+        step.leave(token)
+
+
 COMPONENT = Component(
     type="join",
     category="logic",
@@ -34,4 +68,5 @@ COMPONENT = Component(
     inputs=-1,
     keywords=("merge", "synchronise", "and"),
     check=check,
+    behaviour=Merge(),
 )

@@ -6,7 +6,10 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from components.behaviours import Passing
 from components.component import Component, ConfigBase, Text
+from components.engine import Notify, Step, Token
+from components.human import unique
 from components.parts import Assignee
 from schemas.base import Label
 
@@ -19,6 +22,42 @@ class NotifyConfig(ConfigBase):
     to: list[Assignee] = msgspec.field(default_factory=list)
     robot_url: Annotated[str, msgspec.Meta(pattern=r"^https?://", max_length=2000)] | None = None
     subject: Label | None = None
+    secret: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                pattern=r"^[A-Za-z0-9_]{1,64}$",
+                description="Name of the stored secret a DingTalk robot signs with.",
+            ),
+        ]
+        | None
+    ) = None
+
+
+class Send(Passing):
+    """Resolves the recipients now and hands the message to the runtime, which
+    renders it per recipient through their field permissions."""
+
+    def enter(self, step: Step, token: Token) -> None:
+        config: NotifyConfig = step.node(token).config
+        people = unique(person for who in config.to for person in step.resolve(who, token))
+        subject = (
+            {"en": config.subject.en, "zh-CN": config.subject.zh_CN or ""} if config.subject else {}
+        )
+        step.emit(
+            Notify(
+                notice=step.new_id("notice"),
+                node=token.node,
+                channel=config.channel,
+                to=people,
+                message={"en": config.message.en, "zh-CN": config.message.zh_CN or ""},
+                subject=subject,
+                robot_url=config.robot_url,
+                robot_secret=config.secret,
+            )
+        )
+        step.note("notified", token, channel=config.channel, to=people)
+        step.leave(token)
 
 
 COMPONENT = Component(
@@ -32,4 +71,5 @@ COMPONENT = Component(
     icon="bell",
     config=NotifyConfig,
     keywords=("message", "email", "wecom", "dingtalk", "sms", "cc"),
+    behaviour=Send(),
 )

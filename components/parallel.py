@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from components.behaviours import Passing
 from components.component import Component, ConfigBase, Text
+from components.engine import Step, Token
 
 __all__ = ["COMPONENT", "ParallelConfig"]
 
 
 class ParallelConfig(ConfigBase):
     """Nothing to set: each outgoing connection starts its own branch."""
+
+
+class Split(Passing):
+    """Every outgoing connection gets a token; they share a fork id that the
+    join downstream counts them by."""
+
+    def enter(self, step: Step, token: Token) -> None:
+        token.forks.append(step.new_id("fork"))
+        step.follow(token, step.node(token).outgoing)
 
 
 COMPONENT = Component(
@@ -21,4 +32,5 @@ COMPONENT = Component(
     icon="split",
     config=ParallelConfig,
     keywords=("fork", "split", "and"),
+    behaviour=Split(),
 )

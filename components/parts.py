@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 import msgspec
 
 from components.component import ConfigBase
-from schemas.base import KEY_PATTERN, Duration, Expression, RoleName, UserName
+from schemas.base import KEY_PATTERN, Duration, Expression, Label, RoleName, UserName
 
-__all__ = ["Assignee", "Escalation", "FormKey", "RoleName", "Sla", "UserName"]
+__all__ = ["Assignee", "Escalation", "FormKey", "Robot", "RoleName", "Sla", "UserName"]
 
 FormKey = Annotated[
     str,
@@ -24,21 +24,51 @@ FormKey = Annotated[
 
 class Assignee(ConfigBase):
     """Who must do a task. The field that matches ``by`` is used (and
-    required: the builder checks every Assignee, wherever it sits)."""
+    required: the builder checks every Assignee, wherever it sits).
+    ``current_assignee`` (whoever holds the task now) and ``requester`` (who
+    started the case) need no setting: they are for copies on escalation."""
 
-    by: Literal["user", "role", "role_in_region", "manager_of_previous", "expression"] = "role"
+    by: Literal[
+        "user",
+        "role",
+        "role_in_region",
+        "manager_of_previous",
+        "expression",
+        "current_assignee",
+        "requester",
+    ] = "role"
     user: UserName | None = None
     role: RoleName | None = None
     expression: Expression | None = None
 
 
+class Robot(ConfigBase):
+    """A group chat robot (WeCom or DingTalk) that receives a copy."""
+
+    url: Annotated[str, msgspec.Meta(pattern=r"^https?://", max_length=2000)]
+    channel: Literal["wecom", "dingtalk"] = "wecom"
+    secret: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                pattern=r"^[A-Za-z0-9_]{1,64}$",
+                description="Name of the stored secret DingTalk signs with.",
+            ),
+        ]
+        | None
+    ) = None
+
+
 class Escalation(ConfigBase):
-    """What happens when a deadline passes; chained escalations each get a new deadline."""
+    """What happens when a deadline passes; chained escalations each get a new
+    deadline. ``cc`` people get an in-app notice, ``robots`` a group message."""
 
     action: Literal["escalate", "return", "auto_approve", "auto_reject", "notify"] = "escalate"
     to: Assignee | None = None
     due: Duration | None = None
     cc: list[Assignee] = msgspec.field(default_factory=list)
+    robots: list[Robot] = msgspec.field(default_factory=list)
+    message: Label | None = None
 
 
 class Sla(ConfigBase):

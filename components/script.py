@@ -7,6 +7,8 @@ from typing import Annotated
 import msgspec
 
 from components.component import Component, ConfigBase, Text
+from components.engine import Event, JobFinished, RunScript, Step, Token
+from components.human import release
 
 __all__ = ["COMPONENT", "ScriptConfig"]
 
@@ -26,6 +28,49 @@ class ScriptConfig(ConfigBase):
     memory_mb: Annotated[int, msgspec.Meta(ge=16, le=1024)] = 128
 
 
+class Run:
+    """The script runs in the worker, in a child process with limits; the
+    token waits for its result. A failure stops the case with an incident."""
+
+    def enter(self, step: Step, token: Token) -> None:
+        config: ScriptConfig = step.node(token).config
+        record = step.state.record.data if step.state.record is not None else {}
+        inputs = {
+            name: step.state.variables[name] if name in step.state.variables else record.get(name)
+            for name in config.inputs
+        }
+        job = step.new_id("job")
+        token.wait["job"] = job
+        step.emit(
+            RunScript(
+                job=job,
+                token=token.id,
+                node=token.node,
+                code=config.code,
+                inputs=inputs,
+                outputs=list(config.outputs),
+                timeout_seconds=config.timeout_seconds,
+                memory_mb=config.memory_mb,
+            )
+        )
+
+    def react(self, step: Step, token: Token, event: Event) -> None:
+        if not isinstance(event, JobFinished):
+            return
+        config: ScriptConfig = step.node(token).config
+        token.wait.pop("job", None)
+        if not event.ok:
+            step.incident(token, "script_failed", event.error or "the script failed")
+            return
+        outputs = {name: event.outputs.get(name) for name in config.outputs}
+        step.state.variables.update(outputs)
+        step.note("script_done", token, outputs=outputs)
+        step.leave(token)
+
+    def withdraw(self, step: Step, token: Token) -> None:
+        release(step, token)
+
+
 COMPONENT = Component(
     type="script",
     category="automation",
@@ -37,4 +82,5 @@ COMPONENT = Component(
     icon="code",
     config=ScriptConfig,
     keywords=("python", "code", "compute"),
+    behaviour=Run(),
 )

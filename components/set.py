@@ -6,7 +6,9 @@ from typing import Annotated
 
 import msgspec
 
+from components.behaviours import Passing
 from components.component import Component, ConfigBase, Text
+from components.engine import Step, Token, WriteRecord
 from schemas.base import Expression
 
 __all__ = ["COMPONENT", "Assignment", "SetConfig"]
@@ -27,6 +29,25 @@ class SetConfig(ConfigBase):
     assignments: Annotated[list[Assignment], msgspec.Meta(min_length=1)]
 
 
+class Assign(Passing):
+    def enter(self, step: Step, token: Token) -> None:
+        config: SetConfig = step.node(token).config
+        fields: dict[str, object] = {}
+        for assignment in config.assignments:
+            value = step.evaluate(assignment.expression, token)
+            scope, name = assignment.target.split(".", 1)
+            step.note("set", token, target=assignment.target, value=value)
+            if scope == "vars":
+                step.state.variables[name] = value
+            else:
+                fields[name] = value
+                if step.state.record is not None:
+                    step.state.record.data[name] = value
+        if fields:
+            step.emit(WriteRecord(node=token.node, fields=fields))
+        step.leave(token)
+
+
 COMPONENT = Component(
     type="set",
     category="logic",
@@ -37,4 +58,5 @@ COMPONENT = Component(
     icon="pencil",
     config=SetConfig,
     keywords=("assign", "variable", "compute"),
+    behaviour=Assign(),
 )

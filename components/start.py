@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from components.behaviours import Passing
 from components.component import Component, ConfigBase, Text
 from schemas.base import Expression
 
@@ -37,4 +38,5 @@ COMPONENT = Component(
     inputs=0,
     keywords=("trigger", "begin"),
     is_start=True,
+    behaviour=Passing(),
 )

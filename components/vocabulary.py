@@ -79,6 +79,8 @@ CHOICES: dict[str, Text] = {
     "role_in_region": Text("A role in the record's region", "记录所属区域的角色"),
     "manager_of_previous": Text("The previous assignee's manager", "上一处理人的上级"),
     "expression": Text("A formula", "公式计算"),
+    "current_assignee": Text("Whoever holds the task now", "当前处理人"),
+    "requester": Text("The person who started the case", "流程发起人"),
     # when time runs out
     "escalate": Text("Escalate: hand over to someone else", "升级：转交他人"),
     "return": Text("Send back", "退回"),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
 
 from components.component import Component, ConfigBase, Issue, Text, required_when
+from components.engine import Event, Signal, Step, TimerFired, Token
+from components.human import release, timer
 from schemas.base import Duration, Expression
 
 __all__ = ["COMPONENT", "WaitConfig"]
@@ -26,6 +29,55 @@ def check(config: dict[str, Any]) -> list[Issue]:
     return required_when(config, field, "until", until) if field else []
 
 
+def _moment(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    moment = datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class Pause:
+    """Waits on a timer (``wait``), or for a named event with an optional
+    timer (``timeout``) that sends the case out of the ``timeout`` port."""
+
+    def enter(self, step: Step, token: Token) -> None:
+        config: WaitConfig = step.node(token).config
+        if config.until == "event" and config.event:
+            token.wait["signal"] = config.event
+            if config.timeout:
+                timer(step, token, step.now + step.duration(config.timeout), "timeout")
+            return
+        if config.until == "date" and config.date:
+            try:
+                due = _moment(step.evaluate(config.date, token))
+            except ValueError as exc:
+                step.incident(token, "bad_date", f"the date does not read as a date: {exc}")
+                return
+        else:
+            due = step.now + step.duration(config.duration or "PT0S")
+        if due <= step.now:
+            step.leave(token)
+            return
+        timer(step, token, due, "wait")
+
+    def react(self, step: Step, token: Token, event: Event) -> None:
+        if isinstance(event, TimerFired):
+            purpose = token.wait.get("timers", {}).pop(event.timer, None)
+            if purpose is None:
+                return
+            release(step, token)
+            step.leave(token, "timeout" if purpose == "timeout" else "out")
+        elif isinstance(event, Signal):
+            step.state.variables[event.name] = event.payload
+            release(step, token)
+            step.leave(token, "out")
+
+    def withdraw(self, step: Step, token: Token) -> None:
+        release(step, token)
+
+
 COMPONENT = Component(
     type="wait",
     category="flow",
@@ -40,4 +92,5 @@ COMPONENT = Component(
     keywords=("timer", "delay", "event", "signal"),
     is_wait=True,
     check=check,
+    behaviour=Pause(),
 )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
 from components.component import Component, ConfigBase, Text
+from components.engine import CallWebhook, Event, JobFinished, Step, Token
+from components.human import release
+from components.text import fill
 
 __all__ = ["COMPONENT", "WebhookConfig"]
 
@@ -27,6 +30,63 @@ class WebhookConfig(ConfigBase):
     response: dict[str, str] = msgspec.field(default_factory=dict)
 
 
+def _pointed(document: Any, pointer: str) -> Any:
+    """The value at a JSON pointer (``/data/id``) of the answer, or None."""
+    value = document
+    for part in pointer.lstrip("/").split("/") if pointer.strip("/") else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
+
+
+class Call:
+    """The worker makes the call (outbox: retries with backoff, signed); the
+    token waits for the answer, whose parts ``response`` maps to variables."""
+
+    def enter(self, step: Step, token: Token) -> None:
+        config: WebhookConfig = step.node(token).config
+        record = step.state.record.data if step.state.record is not None else {}
+        values = {**record, **step.state.variables}
+        job = step.new_id("job")
+        token.wait["job"] = job
+        step.emit(
+            CallWebhook(
+                job=job,
+                token=token.id,
+                node=token.node,
+                url=config.url,
+                method=config.method,
+                headers=dict(config.headers),
+                body=fill(config.body, values) if config.body is not None else None,
+                timeout_seconds=config.timeout_seconds,
+                retries=config.retries,
+                secret=config.secret,
+            )
+        )
+
+    def react(self, step: Step, token: Token, event: Event) -> None:
+        if not isinstance(event, JobFinished):
+            return
+        config: WebhookConfig = step.node(token).config
+        token.wait.pop("job", None)
+        if not event.ok:
+            step.incident(token, "webhook_failed", event.error or "the call failed")
+            return
+        answer = event.outputs.get("body")
+        kept = {name: _pointed(answer, pointer) for name, pointer in config.response.items()}
+        step.state.variables.update(kept)
+        step.note("webhook_done", token, status=event.outputs.get("status"), kept=kept)
+        step.leave(token)
+
+    def withdraw(self, step: Step, token: Token) -> None:
+        release(step, token)
+
+
 COMPONENT = Component(
     type="webhook",
     category="integration",
@@ -37,4 +97,5 @@ COMPONENT = Component(
     icon="globe",
     config=WebhookConfig,
     keywords=("http", "api", "call", "integration"),
+    behaviour=Call(),
 )

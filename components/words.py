@@ -134,6 +134,14 @@ FIELDS: dict[str, Words] = {
         ("People who are told but need not act.", "收到通知但无需处理的人员。"),
         item=("Copy {n}", "抄送 {n}"),
     ),
+    "robots": words(
+        ("Group robots", "群机器人"),
+        (
+            "WeCom or DingTalk group chats that receive a copy.",
+            "接收抄送消息的企业微信或钉钉群。",
+        ),
+        item=("Robot {n}", "机器人 {n}"),
+    ),
     # who does a task (shared part)
     "by": words(
         ("Assign by", "分配方式"),
