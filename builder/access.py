@@ -262,8 +262,18 @@ def governs(matrices: Collection[Mapping[str, Any]], action: str) -> bool:
 
 
 def may_act(
-    matrices: Collection[Mapping[str, Any]], viewer: Viewer, action: str, now: datetime
+    matrices: Collection[Mapping[str, Any]],
+    viewer: Viewer,
+    action: str,
+    now: datetime,
+    workflow: str | None = None,
 ) -> bool:
     """Whether the matrices let ``viewer`` take ``action`` (always, when they
-    do not govern it)."""
-    return not governs(matrices, action) or action in actions_of(matrices, viewer, now)
+    do not govern it), on ``workflow`` when one is named (a rule naming no
+    workflows grants the action on every one)."""
+    if not governs(matrices, action):
+        return True
+    granted = actions_of(matrices, viewer, now).get(action)
+    if granted is None:
+        return False
+    return workflow is None or "*" in granted or workflow in granted

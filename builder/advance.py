@@ -104,6 +104,10 @@ class _Step:
         except Exception as exc:  # the expression's own failure, reported as an incident
             raise ExpressionFailed(f"{source}: {type(exc).__name__}: {exc}") from None
 
+    def reads(self, source: str) -> frozenset[str]:
+        compiled = self.plan.expressions.get(source) or compile_expression(source)
+        return compiled.record_fields
+
     def duration(self, text: str) -> timedelta:
         return parse_duration(text)
 

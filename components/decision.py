@@ -24,7 +24,8 @@ class Choose(Passing):
             if edge.default or edge.condition is None:
                 continue
             value = bool(step.evaluate(edge.condition, token))
-            step.note("condition", token, edge=edge.id, value=value)
+            reads = sorted(step.reads(edge.condition))
+            step.note("condition", token, edge=edge.id, value=value, reads=reads)
             if value:
                 step.follow(token, [edge])
                 return

@@ -115,6 +115,9 @@ class InstanceState(_Data):
     # "join-node|fork-id" -> arrivals so far; forks already joined (late arrivals dropped).
     joins: dict[str, int] = msgspec.field(default_factory=dict)
     joined: list[str] = msgspec.field(default_factory=list)
+    # variable -> the record fields it was computed from: whoever may not see
+    # one of them may not see the variable either.
+    derived: dict[str, list[str]] = msgspec.field(default_factory=dict)
     record: RecordSnapshot | None = None
 
 
@@ -440,6 +443,10 @@ class Step(Protocol):
         """The value of an expression of the plan, over the case's record (or
         ``record`` in its place: the record as it would be after a form is
         submitted); raises ExpressionFailed."""
+        ...
+
+    def reads(self, source: str) -> frozenset[str]:
+        """The record fields an expression of the plan reads."""
         ...
 
     def duration(self, text: str) -> timedelta: ...

@@ -64,6 +64,21 @@ class Run:
             return
         outputs = {name: event.outputs.get(name) for name in config.outputs}
         step.state.variables.update(outputs)
+        record = step.state.record.data if step.state.record is not None else {}
+        sources = sorted(
+            {
+                field
+                for name in config.inputs
+                for field in (
+                    step.state.derived.get(name, [name] if name in record else [])
+                    if name in step.state.variables
+                    else ([name] if name in record else [])
+                )
+            }
+        )
+        for name in outputs:
+            if sources:
+                step.state.derived[name] = sources
         step.note("script_done", token, outputs=outputs)
         step.leave(token)
 

@@ -35,10 +35,15 @@ class Assign(Passing):
         fields: dict[str, object] = {}
         for assignment in config.assignments:
             value = step.evaluate(assignment.expression, token)
+            reads = sorted(step.reads(assignment.expression))
             scope, name = assignment.target.split(".", 1)
-            step.note("set", token, target=assignment.target, value=value)
+            step.note("set", token, target=assignment.target, value=value, reads=reads)
             if scope == "vars":
                 step.state.variables[name] = value
+                if reads:
+                    step.state.derived[name] = reads
+                else:
+                    step.state.derived.pop(name, None)
             else:
                 fields[name] = value
                 if step.state.record is not None:

@@ -42,6 +42,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    import logging
+
+    from runtime.engine.worker import run_worker
+
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    run_worker(_settings(), poll_seconds=args.poll)
+    return 0
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from runtime.store.db import make_engine
     from runtime.store.migrate import upgrade
@@ -138,6 +148,13 @@ def build_parser() -> Parser:
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
     serve.set_defaults(run=cmd_serve)
+
+    worker = commands.add_parser("worker", help="fire due timers and drain the outbox")
+    worker.add_argument("--poll", type=float, default=0.5, help="seconds between idle rounds")
+    worker.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    worker.set_defaults(run=cmd_worker)
 
     db = commands.add_parser("db", help="database schema").add_subparsers(
         dest="db_command", required=True, parser_class=Parser

@@ -284,7 +284,9 @@ def test_decision_set_and_history_of_conditions() -> None:
     )
     state, effects = advance(plan_of(document), InstanceState(id="d"), Start(data={"n": 9}), T0)
     assert state.outcome == "big"
-    assert [n.data for n in notes(effects, "condition")] == [{"edge": "e3", "value": True}]
+    assert [n.data for n in notes(effects, "condition")] == [
+        {"edge": "e3", "value": True, "reads": []}
+    ]
     state, _ = advance(plan_of(document), InstanceState(id="d"), Start(data={"n": 1}), T0)
     assert state.outcome == "small"
 

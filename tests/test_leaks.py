@@ -93,13 +93,91 @@ def world(
         f"/api/v1/records/deal/{records[0]['id']}", json={"data": {"contract": file_id}}
     )
     assert attached.status_code == 200, attached.text
+    _cases(admin, clients, records)
     yield clients, records, file_id
     for name in ("rep_e1", "rep_s1", "mgr_e", "fin"):
         clients[name].__exit__(None, None, None)
 
 
+# A case per record: a variable copied from the margin, a notice whose
+# template names the hidden fields, a form task for rep_e1 (on every record,
+# his or not) and an approval for the managers.
+REVIEW: dict[str, Any] = {
+    "kind": "workflow",
+    "schema_version": 2,
+    "key": "deal-review",
+    "title": {"en": "Deal review"},
+    "record_form": "deal",
+    "nodes": [
+        {"id": "start", "type": "start"},
+        {
+            "id": "copy",
+            "type": "set",
+            "config": {"assignments": [{"target": "vars.m", "expression": "record['margin']"}]},
+        },
+        {
+            "id": "check",
+            "type": "decision",
+        },
+        {
+            "id": "tell",
+            "type": "notify",
+            "config": {
+                "message": {"en": "Margin {margin}, note {secret}, commission {commission}"},
+                "to": [{"by": "user", "user": "rep_e1"}, {"by": "user", "user": "mgr_e"}],
+            },
+        },
+        {
+            "id": "fill",
+            "type": "form_task",
+            "config": {
+                "form": "deal",
+                "assignee": {"by": "user", "user": "rep_e1"},
+                "fields": ["amount"],
+            },
+        },
+        {"id": "approve", "type": "approval", "config": {"levels": [{"role": "manager"}]}},
+        {"id": "end", "type": "end", "config": {"outcome": "approved"}},
+    ],
+    "edges": [
+        {"id": "e1", "source": "start", "target": "copy"},
+        {"id": "e2", "source": "copy", "target": "check"},
+        {"id": "e3", "source": "check", "target": "tell", "condition": "record['margin'] > 0"},
+        {"id": "e4", "source": "check", "target": "tell", "default": True},
+        {"id": "e5", "source": "tell", "target": "fill"},
+        {"id": "e6", "source": "fill", "target": "approve"},
+        {"id": "e7", "source": "approve", "target": "end", "source_port": "approved"},
+        {"id": "e8", "source": "approve", "target": "end", "source_port": "rejected"},
+    ],
+}
+CASES: list[str] = []
+TASKS: list[str] = []
+
+
+def _cases(admin: Client, clients: dict[str, Client], records: list[dict[str, Any]]) -> None:
+    publish(admin, REVIEW)
+    CASES.clear()
+    TASKS.clear()
+    for record in records:
+        case = admin.post(
+            "/api/v1/instances", json={"workflow": "deal-review", "record_id": record["id"]}
+        )
+        assert case.status_code == 201, case.text
+        CASES.append(case.json()["id"])
+    tasks = clients["rep_e1"].get("/api/v1/tasks").json()["items"]
+    assert len(tasks) == len(records)
+    TASKS.extend(task["id"] for task in tasks)
+    done = clients["rep_e1"].post(
+        f"/api/v1/tasks/{tasks[0]['id']}/complete", json={"data": {"amount": 12}}
+    )
+    assert done.status_code == 200, done.text
+    TASKS.extend(t["id"] for t in clients["mgr_e"].get("/api/v1/tasks").json()["items"])
+
+
 def _fillers(records: list[dict[str, Any]], file_id: int) -> dict[str, list[str]]:
     return {
+        "instance_id": [*CASES, "nope"],
+        "task_id": [*TASKS, "nope"],
         "form": ["deal"],
         "record_id": [str(r["id"]) for r in records] + ["999999"],
         "file_id": [str(file_id)],
@@ -126,6 +204,8 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
     ],
     "/api/v1/records/{form}/export": [{}, {"sort": "secret"}],
     "/api/v1/audit": [{"limit": 500}],
+    "/api/v1/tasks": [{}, {"scope": "team"}, {"status": "any"}],
+    "/api/v1/notifications": [{}],
 }
 KEYS = {"/api/v1/regions/": "east", "/api/v1/teams/": "east-1", "/api/v1/roles/": "rep"}
 

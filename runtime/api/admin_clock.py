@@ -3,7 +3,8 @@
 Only a manual clock can be moved, and only by an administrator; with the
 system clock the endpoint does not exist (404), so no production server can
 be sent into the future. Whatever depends on the time (grants lapsing, and
-the engine's timers once they exist) sees the new time at once.
+the engine's timers) sees the new time at once: timers that fell due fire
+before the answer, and the workers read the time from the database.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from builder.errors import error
 from runtime.api.deps import ClockDep
 from runtime.api.problems import Problem, problem_responses
 from runtime.clock import ManualClock
+from runtime.engine.clock_store import store_time
+from runtime.engine.timers import fire_due_timers
 from runtime.store import audit
 from runtime.store.db import transaction
 
@@ -32,6 +35,7 @@ class ClockIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class ClockOut(msgspec.Struct):
     now: datetime
+    fired: int = 0  # timers that fell due and fired
 
 
 @post(
@@ -55,7 +59,9 @@ def advance_clock(
             422, str(exc), errors=[error("/advance", "invalid", detail=str(exc))]
         ) from None
     now = clock.advance(delta)
-    with transaction(request.app.state.sessions) as session:
+    sessions = request.app.state.sessions
+    with transaction(sessions) as session:
+        store_time(session, now)  # the workers follow the API's manual clock
         audit.append(
             session,
             at=now,
@@ -63,4 +69,5 @@ def advance_clock(
             action="clock.advanced",
             detail={"by": data.advance},
         )
-    return ClockOut(now=now)
+    fired = fire_due_timers(sessions, now)
+    return ClockOut(now=now, fired=fired)

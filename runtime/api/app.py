@@ -12,12 +12,15 @@ from litestar.openapi.spec import Components, SecurityScheme
 from runtime.api.admin_clock import advance_clock
 from runtime.api.audit_log import AuditController
 from runtime.api.auth import AuthController, TokenController, auth_middleware, me, update_me
+from runtime.api.cases import CaseController
 from runtime.api.changesets import ChangeSetController
 from runtime.api.components import ComponentController
 from runtime.api.deps import provide_clock, provide_db
 from runtime.api.documents import DocumentController, ValidateController
 from runtime.api.files import FileController
 from runtime.api.health import health
+from runtime.api.inbox import DelegationController, NotificationController
+from runtime.api.incidents import IncidentController, OutboxController
 from runtime.api.matrix_views import MatrixViewController
 from runtime.api.people import PEOPLE_CONTROLLERS
 from runtime.api.permissions import permission_guard
@@ -25,6 +28,7 @@ from runtime.api.problems import exception_handlers
 from runtime.api.record_export import RecordExportController
 from runtime.api.record_schema import RecordSchemaController
 from runtime.api.records import RecordController
+from runtime.api.tasks import TaskController
 from runtime.clock import make_clock
 from runtime.config import Settings
 from runtime.store.db import make_engine, make_sessionmaker
@@ -66,6 +70,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             FileController,
             advance_clock,
             *PEOPLE_CONTROLLERS,
+            CaseController,
+            TaskController,
+            IncidentController,
+            OutboxController,
+            NotificationController,
+            DelegationController,
         ],
         guards=[permission_guard],
     )

@@ -32,6 +32,11 @@ ACTIONS: dict[str, frozenset[str]] = {
     "people.read": frozenset(ROLES),
     "users.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
+    # The runtime: who may act on cases at all (tasks are their assignees';
+    # starting and deciding are also the permission matrix's to grant).
+    "cases.work": frozenset(ROLES),
+    "cases.operate": frozenset({"admin", "editor"}),
+    "outbox.read": frozenset({"admin"}),
 }
 
 
@@ -50,12 +55,16 @@ def permission_guard(
         raise Problem(403, f"Role {user.role!r} may not {action.split('.', 1)[1]} here ({action}).")
 
 
-def require_matrix_action(session: Session, user: Any, action: str, now: datetime) -> None:
+def require_matrix_action(
+    session: Session, user: Any, action: str, now: datetime, workflow: str | None = None
+) -> None:
     """403 unless the live permission matrices let ``user`` take ``action``
-    (they decide only once they grant it to some role; see matrix_rules)."""
-    if not may_take(session, user.id, action, now):
+    (on ``workflow`` when named; they decide only once they grant it to some
+    role; see matrix_rules)."""
+    if not may_take(session, user.id, action, now, workflow):
         raise Problem(
             403,
-            f"The permission matrix grants {action!r} to roles you do not hold; ask an "
-            "administrator for one of them.",
+            f"The permission matrix grants {action!r}"
+            + (f" on {workflow}" if workflow else "")
+            + " to roles you do not hold; ask an administrator for one of them.",
         )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from builder.access import Row
 from builder.errors import Error, error, unescape_pointer
 from builder.forms import record_errors, with_computed
+from components.engine import Refused
 from runtime.api.deps import DB, ClockDep, CurrentUser
 from runtime.api.pagination import Limit, decode_cursor, encode_cursor
 from runtime.api.params import IfMatch, PathId, if_match_revision
@@ -28,6 +29,8 @@ from runtime.api.record_bodies import (
     RecordPatch,
 )
 from runtime.api.record_query import parse_query
+from runtime.engine.cases import CaseError
+from runtime.engine.triggers import start_on_record
 from runtime.store import records as store
 from runtime.store.errors import InvalidError
 from runtime.store.models import Record, Region, Team, User
@@ -158,6 +161,15 @@ def _unseen(grant: Rights, row: Row, errors: list[Error]) -> list[Error]:
     return result
 
 
+def _start_cases(db: Session, record: Record, change: Any, actor: str, now: Any) -> None:
+    """Start the workflows that listen for this record; a rule of theirs that
+    refuses is the write's 422 (nothing is stored)."""
+    try:
+        start_on_record(db, record, change, actor=actor, now=now)
+    except (Refused, CaseError) as exc:
+        raise Problem(422, f"A workflow could not start on this record: {exc}") from None
+
+
 class RecordController(Controller):
     path = "/records"
     tags = ["records"]
@@ -255,6 +267,7 @@ class RecordController(Controller):
             now=now,
             context=grant.context(),
         )
+        _start_cases(db, record, "record_created", request.user.username, now)
         return record_out(db, grant, record)
 
     @get(
@@ -318,6 +331,7 @@ class RecordController(Controller):
                 "After this change you would no longer see the record; ask someone whose "
                 "data scope covers both.",
             )
+        revision = record.revision
         store.update_record(
             db,
             grant.model,
@@ -330,4 +344,6 @@ class RecordController(Controller):
             now=now,
             context=grant.context(),
         )
+        if record.revision != revision:
+            _start_cases(db, record, "record_updated", request.user.username, now)
         return record_out(db, grant, record)

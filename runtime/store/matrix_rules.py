@@ -53,13 +53,16 @@ def _viewer(session: Session, user: User) -> Viewer:
     )
 
 
-def may_take(session: Session, user_id: int, action: str, now: datetime) -> bool:
-    """Whether the live matrices let the user take ``action`` (publish, roll_back…)."""
+def may_take(
+    session: Session, user_id: int, action: str, now: datetime, workflow: str | None = None
+) -> bool:
+    """Whether the live matrices let the user take ``action`` (publish,
+    roll_back, start, decide…), on ``workflow`` when one is named."""
     matrices = live_matrices(session)
     if not governs(matrices, action):
         return True
     user = session.get(User, user_id)
-    return user is not None and may_act(matrices, _viewer(session, user), action, now)
+    return user is not None and may_act(matrices, _viewer(session, user), action, now, workflow)
 
 
 def check_publishers_remain(

@@ -1,0 +1,291 @@
+"""The Runtime section, cases: start, read, send events, cancel.
+
+Every change goes through the engine's shell (runtime/engine/cases.py) in
+the request's transaction; a refusal of the interpreter (a rule of the
+workflow) becomes a problem naming the rule, and nothing is stored."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from builder.access import Row
+from builder.errors import Error, error
+from components.engine import Cancel, Refused, Retry, Signal
+from runtime.api.case_bodies import CancelIn, CaseIn, CaseOut, CasePage, EventIn, EventOut
+from runtime.api.case_views import case_out, may_see_case, sight_of, visible_cases_clause
+from runtime.api.deps import DB, ClockDep, CurrentUser
+from runtime.api.pagination import Limit, decode_cursor, encode_cursor
+from runtime.api.permissions import may, require_matrix_action
+from runtime.api.problems import Problem, problem_responses
+from runtime.api.record_access import rights
+from runtime.engine.cases import CaseError, Runner
+from runtime.store.engine_models import EventKey, Instance
+from runtime.store.models import Record
+
+__all__ = ["CaseController", "refusal", "visible_case"]
+
+CaseId = Annotated[str, QueryParameter(max_length=40)]
+Status = Annotated[
+    Literal["running", "completed", "cancelled"] | None,
+    QueryParameter(description="Only cases in this state."),
+]
+Workflow = Annotated[str | None, QueryParameter(description="Only cases of this workflow.")]
+
+
+# The interpreter's refusals in Chinese (its own messages are English).
+REFUSALS_ZH = {
+    "not_assignee": "这不是您的待办。",
+    "self_approval": "您是此审批的发起人，必须由他人审批（本级不允许自我审批）。",
+    "rank_too_low": "您的职级低于本级审批要求。",
+    "role_missing": "您不具备本级审批所需的角色。",
+    "already_decided": "您已审批过本级。",
+    "bad_return_level": "退回的级别无效。",
+    "task_closed": "此待办已完成或已撤回。",
+    "not_running": "此流程实例已结束。",
+    "transition_lock": "交接锁条件尚未满足，暂不能完成此步骤。",
+    "transition_lock_failed": "交接锁条件无法计算。",
+    "nothing_to_retry": "该步骤没有待重试的异常。",
+    "already_started": "此流程实例已启动。",
+}
+
+
+def refusal(exc: Refused | CaseError) -> Problem:
+    """A refused step as a problem: the rule's code and its message."""
+    if isinstance(exc, CaseError):
+        errors = [error(exc.pointer, "invalid", detail=exc.message)] if exc.pointer else []
+        return Problem(exc.status, exc.message, errors=errors)
+    message = {"en": exc.message, "zh-CN": REFUSALS_ZH.get(exc.code, exc.message)}
+    return Problem(
+        exc.status, exc.message, errors=[Error(pointer="", code=exc.code, message=message)]
+    )
+
+
+def visible_case(db: Session, user: CurrentUser, instance_id: str, now: Any) -> Instance:
+    instance = db.get(Instance, instance_id)
+    if instance is not None:
+        sight = sight_of(db, user, instance.record_form, instance.record_id, now)
+        if may_see_case(db, user, instance, sight):
+            return instance
+    raise Problem(404, f"No case {instance_id}.")
+
+
+def _operator(user: CurrentUser, instance: Instance) -> None:
+    """Events and cancelling: operators of the platform, or whoever started the case."""
+    if not (may(user.role, "cases.operate") or instance.started_by == user.username):
+        raise Problem(403, "Only the person who started this case or an operator may do that.")
+
+
+class CaseController(Controller):
+    path = "/instances"
+    tags = ["runtime"]
+    opt = {"action": "cases.work"}
+
+    @post(
+        "/",
+        sync_to_thread=True,
+        status_code=201,
+        summary="Start a case of a workflow's live version",
+        responses=problem_responses(404, 413, 422),
+    )
+    def start_case(
+        self,
+        data: JSONBody[CaseIn],
+        request: Request[CurrentUser, Any, Any],
+        db: DB,
+        clock: ClockDep,
+    ) -> CaseOut:
+        now = clock.now()
+        user = request.user
+        if user.role != "admin":
+            require_matrix_action(db, user, "start", now, data.workflow)
+        if data.record_id is not None:
+            record = db.get(Record, data.record_id)
+            visible = False
+            if record is not None:
+                try:
+                    grant = rights(db, user, record.form, now)
+                    visible = grant.access.sees(
+                        Row(record.owner_id, record.team_id, record.region_id, record.stage)
+                    )
+                except Problem:
+                    visible = False
+            if not visible:
+                raise Problem(
+                    404,
+                    f"No record {data.record_id} that you may see.",
+                    errors=[error("/record_id", "invalid", detail=f"no record {data.record_id}")],
+                )
+        try:
+            instance = Runner(db, now).start(
+                data.workflow,
+                variant=data.variant,
+                record_id=data.record_id,
+                data=data.data,
+                by=user.username,
+            )
+        except (Refused, CaseError) as exc:
+            raise refusal(exc) from None
+        sight = sight_of(db, user, instance.record_form, instance.record_id, now)
+        return case_out(db, instance, sight, now)
+
+    @get(
+        "/",
+        sync_to_thread=True,
+        summary="Cases you started or hold a task in (administrators: all)",
+        responses=problem_responses(),
+    )
+    def list_cases(
+        self,
+        request: Request[CurrentUser, Any, Any],
+        db: DB,
+        clock: ClockDep,
+        status: Status = None,
+        workflow: Workflow = None,
+        limit: Limit = 50,
+        cursor: FromQuery[str | None] = None,
+    ) -> CasePage:
+        now = clock.now()
+        after = decode_cursor(cursor, tuple[str, str])
+        query = select(Instance).where(visible_cases_clause(request.user))
+        if status is not None:
+            query = query.where(Instance.status == status)
+        if workflow is not None:
+            query = query.where(Instance.workflow == workflow)
+        if after is not None:
+            created, last_id = after
+            query = query.where(
+                (Instance.created_at < created)
+                | ((Instance.created_at == created) & (Instance.id < last_id))
+            )
+        rows = db.scalars(
+            query.order_by(Instance.created_at.desc(), Instance.id.desc()).limit(limit + 1)
+        ).all()
+        page = rows[:limit]
+        items = [
+            case_out(
+                db,
+                row,
+                sight_of(db, request.user, row.record_form, row.record_id, now),
+                now,
+                detail=False,
+            )
+            for row in page
+        ]
+        next_cursor = (
+            encode_cursor((page[-1].created_at.isoformat(), page[-1].id))
+            if len(rows) > limit
+            else None
+        )
+        return CasePage(items=items, next_cursor=next_cursor)
+
+    @get(
+        "/{instance_id:str}",
+        sync_to_thread=True,
+        summary="A case: status, where it waits, variables and its history",
+        responses=problem_responses(404),
+    )
+    def get_case(
+        self,
+        instance_id: FromPath[str],
+        request: Request[CurrentUser, Any, Any],
+        db: DB,
+        clock: ClockDep,
+    ) -> CaseOut:
+        now = clock.now()
+        instance = visible_case(db, request.user, instance_id, now)
+        sight = sight_of(db, request.user, instance.record_form, instance.record_id, now)
+        return case_out(db, instance, sight, now)
+
+    @post(
+        "/{instance_id:str}/events",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Send a named event to a case (applied once per idempotency key)",
+        responses=problem_responses(404, 409, 413, 422),
+    )
+    def send_event(
+        self,
+        instance_id: FromPath[str],
+        data: JSONBody[EventIn],
+        request: Request[CurrentUser, Any, Any],
+        db: DB,
+        clock: ClockDep,
+    ) -> EventOut:
+        now = clock.now()
+        user = request.user
+        instance = visible_case(db, user, instance_id, now)
+        _operator(user, instance)
+        applied = True
+        if data.idempotency_key is not None:
+            seen = db.scalars(
+                select(EventKey.id).where(
+                    EventKey.instance_id == instance.id, EventKey.key == data.idempotency_key
+                )
+            ).first()
+            if seen is not None:
+                applied = False
+            else:
+                savepoint = db.begin_nested()
+                try:
+                    db.add(
+                        EventKey(
+                            instance_id=instance.id,
+                            key=data.idempotency_key,
+                            name=data.name,
+                            at=now,
+                        )
+                    )
+                    db.flush()
+                    savepoint.commit()
+                except IntegrityError:
+                    savepoint.rollback()
+                    applied = False  # the same key arrived at the same moment
+        if applied:
+            try:
+                instance = Runner(db, now).send(
+                    instance.id, Signal(name=data.name, payload=data.payload), user.username
+                )
+            except (Refused, CaseError) as exc:
+                raise refusal(exc) from None
+        sight = sight_of(db, user, instance.record_form, instance.record_id, now)
+        return EventOut(applied=applied, instance=case_out(db, instance, sight, now))
+
+    @post(
+        "/{instance_id:str}/cancel",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Cancel a running case: its tasks are withdrawn, its timers stopped",
+        responses=problem_responses(404, 409, 413),
+    )
+    def cancel_case(
+        self,
+        instance_id: FromPath[str],
+        request: Request[CurrentUser, Any, Any],
+        db: DB,
+        clock: ClockDep,
+        data: JSONBody[CancelIn | None] = None,
+    ) -> CaseOut:
+        now = clock.now()
+        user = request.user
+        instance = visible_case(db, user, instance_id, now)
+        _operator(user, instance)
+        reason = data.reason if data is not None else ""
+        try:
+            instance = Runner(db, now).send(
+                instance.id, Cancel(by=user.username, reason=reason), user.username
+            )
+        except (Refused, CaseError) as exc:
+            raise refusal(exc) from None
+        sight = sight_of(db, user, instance.record_form, instance.record_id, now)
+        return case_out(db, instance, sight, now)
+
+
+def retry_token(db: Session, instance_id: str, token: str, by: str, now: Any) -> None:
+    """Run a step stopped by an incident again (used by the incidents API)."""
+    Runner(db, now).send(instance_id, Retry(token=token, by=by), by)
