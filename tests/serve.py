@@ -84,3 +84,26 @@ def served(database_url: str, **env: str) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextmanager
+def worker(database_url: str, **env: str) -> Iterator[subprocess.Popen[str]]:
+    """``trellis worker`` polling every 0.1 s; stopped (SIGTERM) after."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "runtime.cli", "worker", "--poll", "0.1", "--log-level", "warning"],
+        env=trellis_env(database_url, **env),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -261,7 +261,7 @@ class CaseController(Controller):
         sync_to_thread=True,
         status_code=200,
         summary="Cancel a running case: its tasks are withdrawn, its timers stopped",
-        responses=problem_responses(404, 409, 413),
+        responses=problem_responses(404, 409, 413, 422),
     )
     def cancel_case(
         self,

@@ -87,7 +87,7 @@ class IncidentController(Controller):
         sync_to_thread=True,
         status_code=200,
         summary="Run the failed step or delivery again",
-        responses=problem_responses(404, 409),
+        responses=problem_responses(404, 409, 422),
     )
     def retry_incident(
         self,
