@@ -226,6 +226,9 @@ def on_timer(
     after = before
     if escalation.action == "escalate":
         after = step.resolve(escalation.to, token) if escalation.to is not None else []
+        # "Hand over to someone else": those who let it run out are left out
+        # when the rule names anyone besides them.
+        after = [person for person in after if person not in before] or after
         if not after and before:
             after = step.directory.managers(before[0])[:1]
         if not after:

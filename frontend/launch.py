@@ -174,18 +174,30 @@ def start_api(
     return pid
 
 
+def start_worker(*, env: dict[str, str] | None = None, output: Output = None) -> int:
+    """Start ``trellis worker`` (due timers, the outbox); its pid."""
+    command = [sys.executable, "-m", "runtime.cli", "worker"]
+    if output is not None:
+        command += ["--log-level", "warning"]
+    return spawn(command, ROOT, dict(os.environ, PYTHONUNBUFFERED="1", **(env or {})), output)
+
+
 def _banner(studio_url: str, api_url: str) -> str:
     login = "the users created with `trellis users create`"
     if PASSWORD_FILE.exists():
         password = PASSWORD_FILE.read_text(encoding="utf-8").strip()
-        login = f"admin / {password}  (also editor, publisher, viewer; same password)"
+        login = (
+            f"admin / {password}  (also editor, publisher, viewer and the sales people "
+            "alice, bob, carol, dave, erin, frank, fiona; same password)"
+        )
     return "\n".join(
         [
             "",
             f"  Trellis Studio  {studio_url}/",
             f"  Sign in as      {login}",
             f"  API             {api_url}  (OpenAPI: {api_url}/schema/swagger)",
-            "  Ctrl+C stops both.",
+            "  Worker          fires deadlines and sends notifications (trellis worker)",
+            "  Ctrl+C stops all three.",
             "",
         ]
     )
@@ -208,17 +220,22 @@ def main(argv: list[str] | None = None) -> int:
         try:
             api_pid = start_api(args.host, args.api_port)
             stack.callback(stop, api_pid)
+            worker_pid = start_worker()
+            stack.callback(stop, worker_pid)
             api_url = f"http://{args.host}:{args.api_port}/api/v1"
             print(f"API up on {api_url}; building the studio…", flush=True)
             ui_pid = start_studio(api_url, args.ui_port, host=args.host)
             stack.callback(stop, ui_pid)
             print(_banner(f"http://{args.host}:{args.ui_port}", api_url), flush=True)
-            while _running(api_pid) and _running(ui_pid):
+            while _running(api_pid) and _running(ui_pid) and _running(worker_pid):
                 time.sleep(1)
-            print("make run: the API or the studio stopped; stopping the other.", file=sys.stderr)
+            print(
+                "make run: the API, the worker or the studio stopped; stopping all.",
+                file=sys.stderr,
+            )
             return 1
         except KeyboardInterrupt:
-            print("\nStopping the studio and the API.", flush=True)
+            print("\nStopping the studio, the worker and the API.", flush=True)
             return 0
         except RuntimeError as error:
             print(f"make run: {error}", file=sys.stderr)
