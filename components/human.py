@@ -9,13 +9,14 @@ kept in ``token.wait["timers"]`` (id -> purpose): ``reminder``, or
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
 from components.engine import (
     CancelTimer,
     CloseTask,
     CreateTask,
+    ExpressionFailed,
     Notify,
     ScheduleTimer,
     Step,
@@ -28,6 +29,7 @@ from components.parts import Escalation, Sla
 __all__ = [
     "close_task",
     "may_act_on",
+    "moment_of",
     "notify_people",
     "on_timer",
     "open_task",
@@ -71,6 +73,31 @@ def timer(step: Step, token: Token, due: datetime, purpose: str) -> str:
     return handle
 
 
+def moment_of(value: object) -> datetime:
+    """A date or date-time an expression gave, as an aware datetime (UTC when naive)."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    moment = datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def deadline(step: Step, token: Token, sla: Sla | None) -> datetime | None:
+    """When the task is due: ``due`` from now, ``due_at`` as computed, the earlier."""
+    if sla is None:
+        return None
+    found = [step.now + step.duration(sla.due)] if sla.due else []
+    if sla.due_at:
+        value = step.evaluate(sla.due_at, token)
+        if value is not None:
+            try:
+                found.append(moment_of(value))
+            except ValueError as exc:
+                raise ExpressionFailed(f"{sla.due_at}: not a date or time ({exc})") from None
+    return min(found) if found else None
+
+
 def open_task(
     step: Step,
     token: Token,
@@ -86,7 +113,7 @@ def open_task(
 ) -> str:
     people = with_delegates(step, token, unique(assignees))
     task = step.new_id("task")
-    due = step.now + step.duration(sla.due) if sla is not None else None
+    due = deadline(step, token, sla)
     token.wait.update(task=task, assignees=people, escalation=0)
     step.emit(
         CreateTask(

@@ -72,8 +72,12 @@ class Escalation(ConfigBase):
 
 
 class Sla(ConfigBase):
-    """A deadline on a human task or approval, with reminders and escalations in order."""
+    """A deadline on a human task or approval, with reminders and escalations
+    in order. ``due`` counts from when the task arrives; ``due_at`` names the
+    moment instead (a formula such as ``record['close_date']``); with both,
+    the earlier wins."""
 
-    due: Duration
+    due: Duration | None = None
+    due_at: Expression | None = None
     reminders: list[Duration] = msgspec.field(default_factory=list)
     on_timeout: list[Escalation] = msgspec.field(default_factory=list)

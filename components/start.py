@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
 from components.behaviours import Passing
-from components.component import Component, ConfigBase, Text
+from components.component import Component, ConfigBase, Issue, Text, required_when
+from components.cron import Cron, CronError
 from schemas.base import Expression
 
 __all__ = ["COMPONENT", "StartConfig"]
@@ -25,6 +26,20 @@ class StartConfig(ConfigBase):
     ) = None
 
 
+def check(config: dict[str, Any]) -> list[Issue]:
+    """A scheduled start needs a schedule that reads as cron."""
+    if config.get("trigger") != "schedule":
+        return []
+    missing = required_when(config, "schedule", "trigger", "schedule")
+    if missing:
+        return missing
+    try:
+        Cron.parse(str(config["schedule"]))
+    except CronError as exc:
+        return [Issue("/schedule", "invalid", {"detail": str(exc)})]
+    return []
+
+
 COMPONENT = Component(
     type="start",
     category="flow",
@@ -38,5 +53,6 @@ COMPONENT = Component(
     inputs=0,
     keywords=("trigger", "begin"),
     is_start=True,
+    check=check,
     behaviour=Passing(),
 )

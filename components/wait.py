@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
 
 from components.component import Component, ConfigBase, Issue, Text, required_when
 from components.engine import Event, Signal, Step, TimerFired, Token
-from components.human import release, timer
+from components.human import moment_of, release, timer
 from schemas.base import Duration, Expression
 
 __all__ = ["COMPONENT", "WaitConfig"]
@@ -29,15 +28,6 @@ def check(config: dict[str, Any]) -> list[Issue]:
     return required_when(config, field, "until", until) if field else []
 
 
-def _moment(value: object) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    moment = datetime.fromisoformat(str(value))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 class Pause:
     """Waits on a timer (``wait``), or for a named event with an optional
     timer (``timeout``) that sends the case out of the ``timeout`` port."""
@@ -51,7 +41,7 @@ class Pause:
             return
         if config.until == "date" and config.date:
             try:
-                due = _moment(step.evaluate(config.date, token))
+                due = moment_of(step.evaluate(config.date, token))
             except ValueError as exc:
                 step.incident(token, "bad_date", f"the date does not read as a date: {exc}")
                 return

@@ -111,6 +111,14 @@ FIELDS: dict[str, Words] = {
             "处理人可用的时长，从收到或被转交待办时算起。",
         ),
     ),
+    "due_at": words(
+        ("Due at", "截止时间"),
+        (
+            "A formula for the moment it is due, e.g. record['close_date']; the earlier "
+            "of this and the time allowed wins.",
+            "截止时刻的公式，例如 record['close_date']；与处理时长取较早者。",
+        ),
+    ),
     "reminders": words(
         ("Reminders", "提醒"),
         ("Remind the assignee after each of these times.", "在这些时间点提醒处理人。"),

@@ -452,3 +452,25 @@ def test_cancel_withdraws_tasks_and_timers() -> None:
     assert of(effects, Ended)[0].status == "cancelled"
     with pytest.raises(Refused):
         case.send(Cancel(by="admin"))
+
+
+def test_deadline_from_a_formula_and_the_earlier_of_two() -> None:
+    sla = {"due": "PT48H", "due_at": "record['close_date']"}
+    document = _flow(
+        [
+            node("start", "start"),
+            node("call", "form_task", form="deal", assignee={"by": "requester"}, sla=sla),
+            node("end", "end"),
+        ],
+        [edge("e1", "start", "call"), edge("e2", "call", "end")],
+        record_form="deal",
+    )
+    soon = Case(document, close_date=(T0 + timedelta(hours=5)).isoformat())
+    soon.send(Start(by="alice"))
+    assert soon.open_task().due == T0 + timedelta(hours=5)
+    later = Case(document, close_date="2026-04-30")
+    later.send(Start(by="alice"))
+    assert later.open_task().due == T0 + timedelta(hours=48)
+    broken = Case(document, close_date="next week")
+    broken.send(Start(by="alice"))
+    assert of(broken.effects, RaiseIncident)[0].code == "expression_failed"

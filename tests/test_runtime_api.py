@@ -322,3 +322,97 @@ def test_webhook_target_down_retries_then_incident_and_retry(
     work_once(manual)
     final = org.admin.get(f"{API}/instances/{case['id']}").json()
     assert final["status"] == "completed" and final["variables"]["crm_id"] == "CRM-7"
+
+
+def _one_step(key: str, start: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "kind": "workflow",
+        "schema_version": 2,
+        "key": key,
+        "title": {"en": key},
+        "nodes": [
+            {"id": "begin", "type": "start", "config": start},
+            {"id": "done", "type": "end", "config": {"outcome": "sent"}},
+        ],
+        "edges": [{"id": "e1", "source": "begin", "target": "done"}],
+    }
+
+
+def test_scheduled_and_webhook_starts(org: Org, manual: Settings) -> None:
+    bad = _one_step("daily-digest", {"trigger": "schedule", "schedule": "9 * *"})
+    refused = org.admin.post(f"{API}/validate", json=bad).json()
+    assert not refused["valid"]
+    assert any(e["pointer"] == "/nodes/0/config/schedule" for e in refused["errors"])
+    publish(org.admin, _one_step("daily-digest", {"trigger": "schedule", "schedule": "0 9 * * *"}))
+    publish(org.admin, _one_step("crm-hook", {"trigger": "webhook"}))
+
+    def cases(key: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = org.admin.get(
+            f"{API}/instances", params={"workflow": key}
+        ).json()["items"]
+        return found
+
+    work_once(manual)  # first sight of the schedule: noted, nothing started
+    assert cases("daily-digest") == []
+    advance_clock(org, "P1D")
+    work_once(manual)
+    work_once(manual)
+    [scheduled] = cases("daily-digest")
+    assert scheduled["outcome"] == "sent" and "scheduled_for" in scheduled["variables"]
+
+    hooked = org.admin.post(
+        f"{API}/instances", json={"workflow": "crm-hook", "start": "begin", "data": {"n": 1}}
+    )
+    assert hooked.status_code == 201, hooked.text
+    wrong = org.admin.post(f"{API}/instances", json={"workflow": "daily-digest", "start": "begin"})
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["pointer"] == "/start"
+
+
+def test_a_subflow_runs_and_its_end_moves_the_parent_on(org: Org) -> None:
+    child = {
+        "kind": "workflow",
+        "schema_version": 2,
+        "key": "credit-check",
+        "title": {"en": "Credit check"},
+        "nodes": [
+            {"id": "start", "type": "start"},
+            {
+                "id": "check",
+                "type": "form_task",
+                "config": {"form": "lead", "assignee": {"by": "user", "user": "alice"}},
+            },
+            {"id": "ok", "type": "end", "config": {"outcome": "passed"}},
+        ],
+        "edges": [
+            {"id": "e1", "source": "start", "target": "check"},
+            {"id": "e2", "source": "check", "target": "ok"},
+        ],
+    }
+    parent = {
+        "kind": "workflow",
+        "schema_version": 2,
+        "key": "onboarding",
+        "title": {"en": "Onboarding"},
+        "nodes": [
+            {"id": "start", "type": "start"},
+            {"id": "credit", "type": "subflow", "config": {"workflow": "credit-check"}},
+            {"id": "done", "type": "end", "config": {"outcome": "onboarded"}},
+        ],
+        "edges": [
+            {"id": "e1", "source": "start", "target": "credit"},
+            {"id": "e2", "source": "credit", "target": "done"},
+        ],
+    }
+    publish(org.admin, child)
+    publish(org.admin, parent)
+    case = org.admin.post(f"{API}/instances", json={"workflow": "onboarding", "data": {"x": 1}})
+    assert case.status_code == 201, case.text
+    assert case.json()["current"][0]["waiting_for"] == "subflow"
+    [task] = tasks(org["alice"])
+    assert task["workflow"] == "credit-check"
+    done = org["alice"].post(f"{API}/tasks/{task['id']}/complete", json={"data": {"notes": "ok"}})
+    assert done.status_code == 200, done.text
+    final = org.admin.get(f"{API}/instances/{case.json()['id']}").json()
+    assert final["status"] == "completed" and final["outcome"] == "onboarded"
+    assert final["variables"]["credit"]["outcome"] == "passed"
+    assert final["variables"]["credit"]["notes"] == "ok"

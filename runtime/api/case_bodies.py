@@ -10,6 +10,7 @@ import msgspec
 
 from runtime.api.params import NO_NUL, BodyId, LongText
 from schemas.base import Key
+from schemas.workflow import NodeId
 
 __all__ = [
     "CancelIn",
@@ -43,12 +44,16 @@ EventName = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_.-]{0,62}$")]
 
 class CaseIn(msgspec.Struct, forbid_unknown_fields=True):
     """Start a case of a workflow's live version (of ``variant`` when it has
-    one). ``data`` becomes the case's variables."""
+    one). ``data`` becomes the case's variables; ``start`` names a manual or
+    webhook start step."""
 
     workflow: Key
     variant: Key | None = None
     record_id: BodyId | None = None
     data: dict[str, Any] = msgspec.field(default_factory=dict)
+    # Which start step: another system calling in names its webhook start;
+    # people starting by hand leave it out (the first manual start).
+    start: NodeId | None = None
 
 
 class EventIn(msgspec.Struct, forbid_unknown_fields=True):

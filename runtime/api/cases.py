@@ -25,6 +25,7 @@ from runtime.api.permissions import may, require_matrix_action
 from runtime.api.problems import Problem, problem_responses
 from runtime.api.record_access import rights
 from runtime.engine.cases import CaseError, Runner
+from runtime.engine.plans import live_workflow
 from runtime.store.engine_models import EventKey, Instance
 from runtime.store.models import Record
 
@@ -75,6 +76,21 @@ def visible_case(db: Session, user: CurrentUser, instance_id: str, now: Any) -> 
     raise Problem(404, f"No case {instance_id}.")
 
 
+def _check_start(db: Session, data: CaseIn) -> None:
+    """A start named by the caller must be one people or systems may call."""
+    live = live_workflow(db, data.workflow, data.variant)
+    if live is None:
+        return  # the runner answers 404
+    node = live.plan.nodes.get(data.start or "")
+    trigger = getattr(node.config, "trigger", None) if node is not None else None
+    if node is None or node.id not in live.plan.starts or trigger not in ("manual", "webhook"):
+        raise Problem(
+            422,
+            f"{data.start} is not a manual or webhook start step of {data.workflow}.",
+            errors=[error("/start", "invalid", detail="not a manual or webhook start")],
+        )
+
+
 def _operator(user: CurrentUser, instance: Instance) -> None:
     """Events and cancelling: operators of the platform, or whoever started the case."""
     if not (may(user.role, "cases.operate") or instance.started_by == user.username):
@@ -121,6 +137,8 @@ class CaseController(Controller):
                     f"No record {data.record_id} that you may see.",
                     errors=[error("/record_id", "invalid", detail=f"no record {data.record_id}")],
                 )
+        if data.start is not None:
+            _check_start(db, data)
         try:
             instance = Runner(db, now).start(
                 data.workflow,
@@ -128,6 +146,7 @@ class CaseController(Controller):
                 record_id=data.record_id,
                 data=data.data,
                 by=user.username,
+                start_node=data.start,
             )
         except (Refused, CaseError) as exc:
             raise refusal(exc) from None

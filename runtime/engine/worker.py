@@ -1,4 +1,5 @@
-"""``trellis worker``: fires due timers and drains the outbox, for ever.
+"""``trellis worker``: starts scheduled cases, fires due timers and drains
+the outbox, for ever.
 
 Several workers may run against one PostgreSQL (claims skip locked rows);
 SQLite runs one. SIGTERM and SIGINT stop the loop between two batches."""
@@ -14,6 +15,7 @@ from runtime.clock import make_clock
 from runtime.config import Settings
 from runtime.engine.clock_store import current_time
 from runtime.engine.outbox import drain_outbox
+from runtime.engine.schedules import start_scheduled
 from runtime.engine.timers import fire_due_timers
 from runtime.store.db import make_engine, make_sessionmaker
 
@@ -29,7 +31,11 @@ def work_once(settings: Settings) -> int:
         sessions = make_sessionmaker(engine)
         clock = make_clock(settings.clock)
         now = current_time(sessions, clock)
-        return fire_due_timers(sessions, now) + drain_outbox(sessions, now)
+        return (
+            start_scheduled(sessions, now)
+            + fire_due_timers(sessions, now)
+            + drain_outbox(sessions, now)
+        )
     finally:
         engine.dispose()
 
@@ -54,7 +60,11 @@ def run_worker(
         while not stop.is_set():
             try:
                 now = current_time(sessions, clock)
-                done = fire_due_timers(sessions, now) + drain_outbox(sessions, now)
+                done = (
+                    start_scheduled(sessions, now)
+                    + fire_due_timers(sessions, now)
+                    + drain_outbox(sessions, now)
+                )
             except Exception:  # the database went away for a moment: try again
                 log.exception("worker round failed")
                 done = 0

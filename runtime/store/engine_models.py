@@ -27,6 +27,7 @@ __all__ = [
     "Instance",
     "Notification",
     "OutboxJob",
+    "ScheduleRun",
     "Task",
     "TaskAssignee",
     "Timer",
@@ -237,6 +238,21 @@ class Delegation(Base):
     ends_at: Mapped[datetime]
     reason: Mapped[str] = mapped_column(String(500))
     created_by: Mapped[str] = mapped_column(String(150))
+    created_at: Mapped[datetime]
+
+
+class ScheduleRun(Base):
+    """One occurrence of a scheduled start that was taken: the unique key lets
+    only one of several workers start the case for it."""
+
+    __tablename__ = "schedule_runs"
+    __table_args__ = (UniqueConstraint("workflow", "node", "fire_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workflow: Mapped[str] = mapped_column(String(63))
+    node: Mapped[str] = mapped_column(String(80))
+    fire_at: Mapped[datetime]
+    instance_id: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime]
 
 

@@ -262,10 +262,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("task_assignees", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_task_assignees_username"), ["username"], unique=False)
+    op.create_table(
+        "schedule_runs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("workflow", sa.String(length=63), nullable=False),
+        sa.Column("node", sa.String(length=80), nullable=False),
+        sa.Column("fire_at", TIME, nullable=False),
+        sa.Column("instance_id", sa.String(length=40), nullable=True),
+        sa.Column("created_at", TIME, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_schedule_runs")),
+        sa.UniqueConstraint("workflow", "node", "fire_at", name=op.f("uq_schedule_runs_workflow")),
+    )
 
 
 def downgrade() -> None:
-    """Downgrade schema."""
+    op.drop_table("schedule_runs")
     with op.batch_alter_table("task_assignees", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_task_assignees_username"))
 
