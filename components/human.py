@@ -275,7 +275,9 @@ def on_timer(
         if escalation.due:
             timer(step, token, step.now + step.duration(escalation.due), f"due:{index + 1}")
     message = _escalation_message(step, token, escalation, before, after)
-    notify_people(step, token, [person for person in cc if person not in after], message)
+    # The new assignees learn of it from their task; everyone else named is told.
+    told = cc if escalation.action == "notify" else [p for p in cc if p not in after]
+    notify_people(step, token, told, message)
     for robot in escalation.robots:
         notify_people(
             step,

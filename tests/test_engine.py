@@ -474,3 +474,60 @@ def test_deadline_from_a_formula_and_the_earlier_of_two() -> None:
     broken = Case(document, close_date="next week")
     broken.send(Start(by="alice"))
     assert of(broken.effects, RaiseIncident)[0].code == "expression_failed"
+
+
+def test_deadline_sends_back_auto_approves_and_reminds() -> None:
+    fill = {
+        "form": "deal",
+        "assignee": {"by": "requester"},
+    }
+    approve_sla = {
+        "due": "PT24H",
+        "reminders": ["PT20H"],
+        "on_timeout": [
+            {"action": "notify", "cc": [{"by": "user", "user": "frank"}], "due": "PT4H"},
+            {"action": "auto_approve"},
+        ],
+    }
+    back_sla = {"due": "PT8H", "on_timeout": [{"action": "return"}]}
+    document = _flow(
+        [
+            node("start", "start"),
+            node("prepare", "form_task", **fill),
+            node(
+                "review",
+                "form_task",
+                form="deal",
+                assignee={"by": "user", "user": "dave"},
+                sla=back_sla,
+            ),
+            node("approve", "approval", levels=[{"role": "manager", "sla": approve_sla}]),
+            node("yes", "end", outcome="approved"),
+            node("no", "end", outcome="rejected"),
+        ],
+        [
+            edge("e1", "start", "prepare"),
+            edge("e2", "prepare", "review"),
+            edge("e3", "review", "approve"),
+            edge("e4", "approve", "yes", source_port="approved"),
+            edge("e5", "approve", "no", source_port="rejected"),
+        ],
+        record_form="deal",
+    )
+    case = Case(document, amount=1)
+    case.send(Start(by="alice"))
+    case.send(TaskCompleted(task=case.open_task().task, by="alice", data={}))
+    assert case.open_task().assignees == ["dave"]
+    case.pass_time(timedelta(hours=8))  # dave let it run out: back to alice
+    assert case.open_task().node == "prepare" and case.open_task().assignees == ["alice"]
+    case.send(TaskCompleted(task=case.open_task().task, by="alice", data={}))
+    case.send(TaskCompleted(task=case.open_task().task, by="dave", data={}))
+    assert case.open_task().node == "approve"
+    reminded = case.pass_time(timedelta(hours=20))
+    assert [n.to for n in of(reminded, Notify)] == [["dave"]]
+    told = case.pass_time(timedelta(hours=4))
+    assert [n.to for n in of(told, Notify)] == [["dave", "frank"]]
+    case.pass_time(timedelta(hours=4))  # nobody decided: approved by the rule
+    assert case.state.outcome == "approved"
+    decision = [n for n in notes(case.effects, "decision")][-1]
+    assert decision.data["by"] is None and decision.data["comment"] == "deadline passed"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -416,3 +417,26 @@ def test_a_subflow_runs_and_its_end_moves_the_parent_on(org: Org) -> None:
     assert final["status"] == "completed" and final["outcome"] == "onboarded"
     assert final["variables"]["credit"]["outcome"] == "passed"
     assert final["variables"]["credit"]["notes"] == "ok"
+
+
+def test_a_delegate_decides_while_the_manager_is_away(org: Org) -> None:
+    publish(org.admin, discount_approval())
+    now = datetime.fromisoformat(advance_clock(org, "PT1S")["now"])
+    away = {
+        "delegate": "erin",
+        "starts_at": now.isoformat(),
+        "ends_at": (now + timedelta(days=7)).isoformat(),
+        "reason": "holiday",
+    }
+    assert org["dave"].post(f"{API}/delegations", json=away).status_code == 201
+    bad = org["dave"].post(f"{API}/delegations", json={**away, "delegate": "dave"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["pointer"] == "/delegate"
+    other = org["alice"].post(f"{API}/delegations", json={**away, "user": "dave"})
+    assert other.status_code == 403
+    start_discount(org, "alice", 100_000)
+    [task] = tasks(org["erin"])  # stands in for dave
+    assert task["assignees"] == ["dave", "erin"]
+    assert decide(org, "erin", task).status_code == 200
+    case = org.admin.get(f"{API}/instances/{task['instance_id']}").json()
+    assert case["outcome"] == "approved" and case["tasks"][0]["closed_by"] == "erin"
+    assert [line["kind"] for line in case["history"]].count("delegated") == 1
