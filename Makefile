@@ -65,10 +65,14 @@ schemas: install
 	$(BIN)/trellis schemas
 
 bench: install chromium
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/validate_workflow.py
 	$(BIN)/python bench/publish_roundtrip.py
 	$(BIN)/python bench/records.py
 	$(BIN)/python bench/studio_canvas.py
+	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/persist.py
+	$(BIN)/python bench/tasks_http.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis $(TOOLS) \
