@@ -440,3 +440,25 @@ def test_a_delegate_decides_while_the_manager_is_away(org: Org) -> None:
     case = org.admin.get(f"{API}/instances/{task['instance_id']}").json()
     assert case["outcome"] == "approved" and case["tasks"][0]["closed_by"] == "erin"
     assert [line["kind"] for line in case["history"]].count("delegated") == 1
+
+
+def test_case_and_task_lists_page_with_cursors(org: Org) -> None:
+    publish(org.admin, discount_approval())
+    started = {start_discount(org, "alice", 1000 + i)["id"] for i in range(3)}
+
+    def walk(url: str, client: Any) -> list[str]:
+        seen: list[str] = []
+        cursor = None
+        while True:
+            params: dict[str, Any] = {"limit": 1, **({"cursor": cursor} if cursor else {})}
+            body = client.get(url, params=params).json()
+            seen += [item["id"] for item in body["items"]]
+            cursor = body["next_cursor"]
+            if cursor is None:
+                return seen
+
+    cases = walk(f"{API}/instances", org["alice"])
+    assert len(cases) == 3 and set(cases) == started
+    assert len(set(walk(f"{API}/tasks", org["dave"]))) == 3
+    forged = org["alice"].get(f"{API}/instances", params={"cursor": "bm9wZQ"})
+    assert forged.status_code == 400

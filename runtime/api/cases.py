@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from builder.access import Row
 from builder.errors import Error, error
-from components.engine import Cancel, Refused, Retry, Signal
+from components.engine import Cancel, Refused, Signal
 from runtime.api.case_bodies import CancelIn, CaseIn, CaseOut, CasePage, EventIn, EventOut
 from runtime.api.case_views import case_out, may_see_case, sight_of, visible_cases_clause
 from runtime.api.deps import DB, ClockDep, CurrentUser
-from runtime.api.pagination import Limit, decode_cursor, encode_cursor
+from runtime.api.pagination import Limit, keyset_page
 from runtime.api.permissions import may, require_matrix_action
 from runtime.api.problems import Problem, problem_responses
 from runtime.api.record_access import rights
@@ -29,7 +29,7 @@ from runtime.engine.plans import live_workflow
 from runtime.store.engine_models import EventKey, Instance
 from runtime.store.models import Record
 
-__all__ = ["CaseController", "refusal", "visible_case"]
+__all__ = ["CaseController", "refusal", "send_step", "visible_case"]
 
 CaseId = Annotated[str, QueryParameter(max_length=40)]
 Status = Annotated[
@@ -65,6 +65,15 @@ def refusal(exc: Refused | CaseError) -> Problem:
     return Problem(
         exc.status, exc.message, errors=[Error(pointer="", code=exc.code, message=message)]
     )
+
+
+def send_step(db: Session, now: Any, instance_id: str, event: Any, actor: str) -> Instance:
+    """Apply one event to a case in the request's transaction; a refusal of
+    the workflow's rules is the problem that names the rule."""
+    try:
+        return Runner(db, now).send(instance_id, event, actor)
+    except (Refused, CaseError) as exc:
+        raise refusal(exc) from None
 
 
 def visible_case(db: Session, user: CurrentUser, instance_id: str, now: Any) -> Instance:
@@ -170,22 +179,20 @@ class CaseController(Controller):
         cursor: FromQuery[str | None] = None,
     ) -> CasePage:
         now = clock.now()
-        after = decode_cursor(cursor, tuple[str, str])
         query = select(Instance).where(visible_cases_clause(request.user))
         if status is not None:
             query = query.where(Instance.status == status)
         if workflow is not None:
             query = query.where(Instance.workflow == workflow)
-        if after is not None:
-            created, last_id = after
-            query = query.where(
-                (Instance.created_at < created)
-                | ((Instance.created_at == created) & (Instance.id < last_id))
-            )
-        rows = db.scalars(
-            query.order_by(Instance.created_at.desc(), Instance.id.desc()).limit(limit + 1)
-        ).all()
-        page = rows[:limit]
+        page, next_cursor = keyset_page(
+            db,
+            query,
+            Instance.created_at,
+            Instance.id,
+            cursor=cursor,
+            limit=limit,
+            newest_first=True,
+        )
         items = [
             case_out(
                 db,
@@ -196,11 +203,6 @@ class CaseController(Controller):
             )
             for row in page
         ]
-        next_cursor = (
-            encode_cursor((page[-1].created_at.isoformat(), page[-1].id))
-            if len(rows) > limit
-            else None
-        )
         return CasePage(items=items, next_cursor=next_cursor)
 
     @get(
@@ -266,12 +268,8 @@ class CaseController(Controller):
                     savepoint.rollback()
                     applied = False  # the same key arrived at the same moment
         if applied:
-            try:
-                instance = Runner(db, now).send(
-                    instance.id, Signal(name=data.name, payload=data.payload), user.username
-                )
-            except (Refused, CaseError) as exc:
-                raise refusal(exc) from None
+            signal = Signal(name=data.name, payload=data.payload)
+            instance = send_step(db, now, instance.id, signal, user.username)
         sight = sight_of(db, user, instance.record_form, instance.record_id, now)
         return EventOut(applied=applied, instance=case_out(db, instance, sight, now))
 
@@ -295,16 +293,7 @@ class CaseController(Controller):
         instance = visible_case(db, user, instance_id, now)
         _operator(user, instance)
         reason = data.reason if data is not None else ""
-        try:
-            instance = Runner(db, now).send(
-                instance.id, Cancel(by=user.username, reason=reason), user.username
-            )
-        except (Refused, CaseError) as exc:
-            raise refusal(exc) from None
+        cancel = Cancel(by=user.username, reason=reason)
+        instance = send_step(db, now, instance.id, cancel, user.username)
         sight = sight_of(db, user, instance.record_form, instance.record_id, now)
         return case_out(db, instance, sight, now)
-
-
-def retry_token(db: Session, instance_id: str, token: str, by: str, now: Any) -> None:
-    """Run a step stopped by an incident again (used by the incidents API)."""
-    Runner(db, now).send(instance_id, Retry(token=token, by=by), by)

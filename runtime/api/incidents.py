@@ -10,13 +10,12 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from sqlalchemy import select
 
-from components.engine import Refused, Retry
+from components.engine import Retry
 from runtime.api.case_bodies import IncidentOut, IncidentPage, OutboxOut, OutboxPage
-from runtime.api.cases import refusal
+from runtime.api.cases import send_step
 from runtime.api.deps import DB, ClockDep, CurrentUser
-from runtime.api.pagination import Limit, decode_cursor, encode_cursor
+from runtime.api.pagination import Limit, keyset_page
 from runtime.api.problems import Problem, problem_responses
-from runtime.engine.cases import CaseError, Runner
 from runtime.store import audit
 from runtime.store.engine_models import Incident, OutboxJob
 
@@ -64,21 +63,14 @@ class IncidentController(Controller):
         query = select(Incident)
         if status != "any":
             query = query.where(Incident.status == status)
-        after = decode_cursor(cursor, tuple[str, str])
-        if after is not None:
-            created, last = after
-            query = query.where(
-                (Incident.created_at < created)
-                | ((Incident.created_at == created) & (Incident.id < last))
-            )
-        rows = db.scalars(
-            query.order_by(Incident.created_at.desc(), Incident.id.desc()).limit(limit + 1)
-        ).all()
-        page = rows[:limit]
-        next_cursor = (
-            encode_cursor((page[-1].created_at.isoformat(), page[-1].id))
-            if len(rows) > limit
-            else None
+        page, next_cursor = keyset_page(
+            db,
+            query,
+            Incident.created_at,
+            Incident.id,
+            cursor=cursor,
+            limit=limit,
+            newest_first=True,
         )
         return IncidentPage(items=[incident_out(r) for r in page], next_cursor=next_cursor)
 
@@ -110,14 +102,8 @@ class IncidentController(Controller):
             job.status, job.attempts, job.next_attempt_at = "pending", 0, now
             job.lease_until = job.lease_token = None
         elif row.instance_id and row.token:
-            try:
-                Runner(db, now).send(
-                    row.instance_id,
-                    Retry(token=row.token, by=request.user.username),
-                    request.user.username,
-                )
-            except (Refused, CaseError) as exc:
-                raise refusal(exc) from None
+            retry = Retry(token=row.token, by=request.user.username)
+            send_step(db, now, row.instance_id, retry, request.user.username)
         else:
             raise Problem(409, "There is nothing to run again for this incident.")
         row.status, row.resolved_at, row.resolved_by = "resolved", now, request.user.username
@@ -157,15 +143,15 @@ class OutboxController(Controller):
             query = query.where(OutboxJob.status == status)
         if instance is not None:
             query = query.where(OutboxJob.instance_id == instance)
-        after = decode_cursor(cursor, tuple[str, str])
-        if after is not None:
-            created, last = after
-            query = query.where(
-                (OutboxJob.created_at > created)
-                | ((OutboxJob.created_at == created) & (OutboxJob.id > last))
-            )
-        rows = db.scalars(query.order_by(OutboxJob.created_at, OutboxJob.id).limit(limit + 1)).all()
-        page = rows[:limit]
+        page, next_cursor = keyset_page(
+            db,
+            query,
+            OutboxJob.created_at,
+            OutboxJob.id,
+            cursor=cursor,
+            limit=limit,
+            newest_first=False,
+        )
         items = [
             OutboxOut(
                 id=r.id,
@@ -183,9 +169,4 @@ class OutboxController(Controller):
             )
             for r in page
         ]
-        next_cursor = (
-            encode_cursor((page[-1].created_at.isoformat(), page[-1].id))
-            if len(rows) > limit
-            else None
-        )
         return OutboxPage(items=items, next_cursor=next_cursor)

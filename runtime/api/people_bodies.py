@@ -81,6 +81,15 @@ Email = Annotated[
     str,
     msgspec.Meta(max_length=254, pattern=NO_NUL, description="An e-mail address, or empty."),
 ]
+Phone = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=40,
+        pattern=NO_NUL,
+        description="A mobile number for SMS notices: 5-20 digits, an optional leading + "
+        "and spaces or dashes (e.g. +86 138-0013-8000), or empty.",
+    ),
+]
 Rank = Annotated[int, msgspec.Meta(ge=1, le=7, description="1 (lowest) to 7 (highest).")]
 # What the user may do in the studio; business roles are separate (``roles``).
 PlatformRole = Literal["admin", "editor", "publisher", "viewer"]
@@ -171,6 +180,7 @@ class UserIn(msgspec.Struct, forbid_unknown_fields=True):
     platform_role: PlatformRole = "viewer"
     display_name: DisplayName = ""
     email: Email = ""
+    phone: Phone = ""
     team: UnitKey | None = None
     region: UnitKey | None = None
     manager: Username | None = None
@@ -180,6 +190,7 @@ class UserIn(msgspec.Struct, forbid_unknown_fields=True):
 class UserPatch(msgspec.Struct, forbid_unknown_fields=True):
     display_name: DisplayName | UnsetType = UNSET
     email: Email | UnsetType = UNSET
+    phone: Phone | UnsetType = UNSET
     platform_role: PlatformRole | UnsetType = UNSET
     # A new password ends the user's sessions.
     password: Password | UnsetType = UNSET
@@ -196,6 +207,7 @@ class UserOut(msgspec.Struct):
     username: str
     display_name: str
     email: str
+    phone: str
     platform_role: str
     team: str | None
     region: str | None

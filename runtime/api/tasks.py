@@ -22,16 +22,15 @@ from builder.errors import error, escape_pointer
 from builder.evaluate import RecordView, evaluate
 from builder.expressions import compile_expression
 from builder.forms import record_errors
-from components.engine import Decided, Refused, TaskCompleted
+from components.engine import Decided, TaskCompleted
 from runtime.api.case_bodies import CompleteIn, DecideIn, TaskOut, TaskPage
 from runtime.api.case_views import sight_of, task_out, tasks_out
-from runtime.api.cases import refusal
+from runtime.api.cases import send_step
 from runtime.api.deps import DB, ClockDep, CurrentUser
-from runtime.api.pagination import Limit, decode_cursor, encode_cursor
+from runtime.api.pagination import Limit, keyset_page
 from runtime.api.permissions import require_matrix_action
 from runtime.api.problems import Problem, problem_responses
 from runtime.api.record_access import rights, viewer_of
-from runtime.engine.cases import CaseError, Runner
 from runtime.engine.plans import plan_of
 from runtime.store.engine_models import Delegation, Instance, Task, TaskAssignee
 from runtime.store.models import Record, User
@@ -164,18 +163,8 @@ class TaskController(Controller):
             )
         if status != "any":
             query = query.where(Task.status == status)
-        after = decode_cursor(cursor, tuple[str, str])
-        if after is not None:
-            created, last = after
-            query = query.where(
-                (Task.created_at > created) | ((Task.created_at == created) & (Task.id > last))
-            )
-        rows = db.scalars(query.order_by(Task.created_at, Task.id).limit(limit + 1)).all()
-        page = rows[:limit]
-        next_cursor = (
-            encode_cursor((page[-1].created_at.isoformat(), page[-1].id))
-            if len(rows) > limit
-            else None
+        page, next_cursor = keyset_page(
+            db, query, Task.created_at, Task.id, cursor=cursor, limit=limit, newest_first=False
         )
         return TaskPage(items=tasks_out(db, page, now), next_cursor=next_cursor)
 
@@ -245,14 +234,8 @@ class TaskController(Controller):
         _open(task)
         _not_claimed_by_other(task, user)
         _check_form_data(db, user, task, data.data, now)
-        try:
-            Runner(db, now).send(
-                task.instance_id,
-                TaskCompleted(task=task.id, by=user.username, data=data.data),
-                user.username,
-            )
-        except (Refused, CaseError) as exc:
-            raise refusal(exc) from None
+        done = TaskCompleted(task=task.id, by=user.username, data=data.data)
+        send_step(db, now, task.instance_id, done, user.username)
         db.refresh(task)
         return _detail(db, user, task, now)
 
@@ -286,10 +269,7 @@ class TaskController(Controller):
             comment=data.comment,
             level=data.level,
         )
-        try:
-            Runner(db, now).send(task.instance_id, event, user.username)
-        except (Refused, CaseError) as exc:
-            raise refusal(exc) from None
+        send_step(db, now, task.instance_id, event, user.username)
         db.refresh(task)
         return _detail(db, user, task, now)
 
