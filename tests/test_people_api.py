@@ -226,6 +226,7 @@ def test_a_user_is_created_with_their_place_in_the_organisation(
         "ana",
         display_name="Ana Lima",
         email="ana@example.com",
+        phone="+86 138-0013-8000",
         team="east-1",
         region="east",
         manager="mia",
@@ -236,6 +237,7 @@ def test_a_user_is_created_with_their_place_in_the_organisation(
         "username": "ana",
         "display_name": "Ana Lima",
         "email": "ana@example.com",
+        "phone": "+86 138-0013-8000",
         "platform_role": "viewer",
         "team": "east-1",
         "region": "east",
@@ -263,6 +265,7 @@ def test_user_refusals_list_every_bad_field(org: Client) -> None:
         "username": "bo",
         "password": "short",
         "email": "not-an-address",
+        "phone": "call me",
         "team": "nowhere",
         "region": "east",
         "manager": "ghost",
@@ -273,6 +276,7 @@ def test_user_refusals_list_every_bad_field(org: Client) -> None:
         "/email",
         "/manager",
         "/password",
+        "/phone",
         "/roles/1",
         "/team",
     ]
@@ -321,6 +325,39 @@ def test_a_patch_changes_what_it_names_and_null_clears(org: Client, engine: Engi
     problem(org.patch(f"{API}/users/nobody", json={"display_name": "N"}), 404)
     unknown = problem(org.patch(f"{API}/users/ana", json={"nickname": "A"}), 422)
     assert pointers(unknown) == ["/nickname"]
+
+
+def test_a_phone_number_is_set_patched_cleared_and_checked(org: Client, engine: Engine) -> None:
+    assert add_user(org, "ana")["phone"] == ""
+    assert add_user(org, "bo", phone=" 13800138000 ")["phone"] == "13800138000"
+    changed = ok(org.patch(f"{API}/users/ana", json={"phone": "+1 415-555-0100"}))
+    assert changed["phone"] == "+1 415-555-0100"
+    assert ok(org.get(f"{API}/users/ana"))["phone"] == "+1 415-555-0100"
+    (_, _, detail) = audit_actions(engine, "people.user.update")[0]
+    assert (detail["before"], detail["after"]) == ({"phone": ""}, {"phone": "+1 415-555-0100"})
+    for bad in (
+        "12-34",
+        "+86 138 0013 8000 1234 5678",
+        "555-O100",
+        "+-5550100",
+        "5550100-",
+        "++15550100",
+    ):
+        refused = problem(org.patch(f"{API}/users/ana", json={"phone": bad}), 422)
+        assert pointers(refused) == ["/phone"], bad
+        assert refused["errors"][0]["code"] == "invalid_phone"
+        assert refused["errors"][0]["message"]["en"].startswith(f"phone {bad!r} is not a phone")
+        assert "5 to 20 digits" in refused["errors"][0]["message"]["en"]
+        assert refused["errors"][0]["message"]["zh-CN"].startswith("手机号")
+    too_long = problem(org.patch(f"{API}/users/ana", json={"phone": "1" * 41}), 422)
+    assert pointers(too_long) == ["/phone"]
+    assert ok(org.get(f"{API}/users/ana"))["phone"] == "+1 415-555-0100"
+    refused_new = problem(
+        org.post(f"{API}/users", json={"username": "cy", "password": PASSWORD, "phone": "x"}),
+        422,
+    )
+    assert pointers(refused_new) == ["/phone"]
+    assert ok(org.patch(f"{API}/users/ana", json={"phone": ""}))["phone"] == ""
 
 
 def test_a_loop_of_managers_is_refused(org: Client) -> None:

@@ -93,6 +93,7 @@ def test_import_creates_users_with_managers_from_later_rows(
         "username": "rep_a",
         "display_name": "Rep A",
         "email": "rep.a@example.com",
+        "phone": "",
         "platform_role": "viewer",
         "team": "east-1",
         "region": "east",
@@ -190,6 +191,29 @@ def test_a_bad_row_imports_nothing_and_names_every_bad_cell(admin: Client, engin
     assert zh["/rows/5/region"] == "第 5 行 region 列：区域 'nrth' 不存在"
     assert user_count(engine) == before
     assert ok(admin.get(f"{API}/users", params={"q": "ok_one"}))["items"] == []
+
+
+def test_a_phone_column_sets_clears_and_names_a_bad_number(admin: Client, engine: Engine) -> None:
+    result = ok(post_csv(admin, "username,phone\nana,+86 138-0013-8000\nbo,\n"))
+    assert result["created"] == 2
+    assert ok(admin.get(f"{API}/users/ana"))["phone"] == "+86 138-0013-8000"
+    assert ok(admin.get(f"{API}/users/bo"))["phone"] == ""
+    # Without the column the number stays; an empty cell clears it.
+    ok(post_csv(admin, "username,display_name\nana,Ana\n"))
+    assert ok(admin.get(f"{API}/users/ana"))["phone"] == "+86 138-0013-8000"
+    ok(post_csv(admin, "username,phone\nana,\n"))
+    assert ok(admin.get(f"{API}/users/ana"))["phone"] == ""
+
+    before = user_count(engine)
+    body = refused(post_csv(admin, "username,phone\ncy,13800138000\ndee,call me\n"))
+    assert errors(body) == {
+        "/rows/3/phone": "row 3, column phone: phone 'call me' is not a phone number: use 5 "
+        "to 20 digits, optionally starting with + and with spaces or dashes between them "
+        "(e.g. +86 138-0013-8000)",
+    }
+    assert body["errors"][0]["code"] == "invalid_phone"
+    assert body["errors"][0]["message"]["zh-CN"].startswith("第 3 行 phone 列：手机号 'call me'")
+    assert user_count(engine) == before
 
 
 def test_a_loop_of_managers_within_the_file_is_refused(admin: Client, engine: Engine) -> None:

@@ -58,7 +58,9 @@ class Claimed:
     max_attempts: int
     lease_token: str
     instance_id: str | None
-    address: str | None  # the recipient's e-mail address, for e-mail jobs
+    # The recipient's e-mail address (e-mail jobs) or phone number (SMS jobs),
+    # read when the job is claimed, so that one added after it was queued counts.
+    address: str | None
 
 
 def secret(name: str | None, env: Mapping[str, str]) -> str | None:
@@ -92,6 +94,10 @@ def claim_jobs(factory: sessionmaker[Session], now: datetime, limit: int = BATCH
             if job.kind == "email":
                 address = session.scalars(
                     select(User.email).where(User.username == job.payload.get("to"))
+                ).first()
+            elif job.kind == "sms":
+                address = session.scalars(
+                    select(User.phone).where(User.username == job.payload.get("to"))
                 ).first()
             claimed.append(
                 Claimed(
@@ -168,7 +174,10 @@ def perform(job: Claimed, now: datetime, env: Mapping[str, str]) -> Delivery:
         provider = provider_from_env(env)
         if provider is None:
             return _failed("no SMS provider is configured (TRELLIS_SMS_URL)")
-        return _failed(f"{payload.get('to')} has no phone number on file")
+        if not job.address:
+            return _failed(f"{payload.get('to')} has no phone number on file")
+        message = payload.get("message") or {}
+        return provider.send(job.address, message.get("zh-CN") or message.get("en") or "")
     return _failed(f"unknown job kind {job.kind}")
 
 

@@ -172,6 +172,8 @@ class User(Base):
     # Where the person sits in the sales organisation (issue 5); all optional
     # so that platform-only users (an admin, a script) need none of it.
     email: Mapped[str] = mapped_column(String(254), default="")
+    # A mobile number for SMS notices, as typed (digits, a leading +, spaces, dashes).
+    phone: Mapped[str] = mapped_column(String(40), default="")
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

@@ -23,6 +23,7 @@ from runtime.store.people.refusals import (
     check_email,
     check_name,
     check_password,
+    check_phone,
     check_platform_role,
     check_username,
     not_found,
@@ -40,6 +41,7 @@ class PersonChange:
 
     display_name: str | UnsetType = UNSET
     email: str | UnsetType = UNSET
+    phone: str | UnsetType = UNSET
     platform_role: str | UnsetType = UNSET
     password: str | UnsetType = UNSET
     team: str | UnsetType | None = UNSET
@@ -147,6 +149,7 @@ def _check_item(
         if isinstance(change.display_name, UnsetType)
         else check(check_name, "display_name", change.display_name, required=False),
         "email": UNSET if isinstance(change.email, UnsetType) else check(check_email, change.email),
+        "phone": UNSET if isinstance(change.phone, UnsetType) else check(check_phone, change.phone),
         "role": UNSET
         if isinstance(change.platform_role, UnsetType)
         else check(check_platform_role, change.platform_role),

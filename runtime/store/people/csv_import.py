@@ -57,6 +57,7 @@ COLUMNS = (
     "username",
     "display_name",
     "email",
+    "phone",
     "platform_role",
     "roles",
     "team",
@@ -325,6 +326,7 @@ def _change(cells: dict[str, str], *, new: bool, password: str | None) -> Person
     return PersonChange(
         display_name=text("display_name"),
         email=text("email"),
+        phone=text("phone"),
         platform_role=role or ("viewer" if new else UNSET),
         password=given_password or (password if password is not None else UNSET),
         team=reference("team"),

@@ -55,6 +55,7 @@ class Person:
     username: str
     display_name: str
     email: str
+    phone: str
     team_id: int | None
     team: str | None
     region_id: int | None
@@ -77,6 +78,7 @@ def people_query() -> Select[*tuple[Any, ...]]:
             User.username,
             User.display_name,
             User.email,
+            User.phone,
             User.team_id,
             Team.key.label("team"),
             User.region_id,
@@ -111,6 +113,7 @@ def _person(row: Row[Any], roles: list[tuple[str, int]]) -> Person:
         username=row.username,
         display_name=row.display_name,
         email=row.email,
+        phone=row.phone,
         team_id=row.team_id,
         team=row.team,
         region_id=row.region_id,

@@ -21,6 +21,7 @@ from runtime.store.users import (
 
 __all__ = [
     "EMAIL_PATTERN",
+    "PHONE_PATTERN",
     "RANKS",
     "ROLE_KEY_PATTERN",
     "UNIT_KEY_PATTERN",
@@ -34,6 +35,7 @@ __all__ = [
     "check_key",
     "check_name",
     "check_password",
+    "check_phone",
     "check_platform_role",
     "check_rank",
     "check_username",
@@ -49,6 +51,11 @@ ROLE_KEY_PATTERN = r"^[a-z][a-z0-9_-]{0,62}$"
 # variant ("east" runs its own version of a workflow).
 UNIT_KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# A mobile number as people type it: an optional leading +, then digit groups
+# separated by one space or dash ("+86 138-0013-8000"). ASCII digits only,
+# since an SMS gateway takes nothing else.
+PHONE_PATTERN = r"^\+?[0-9]+(?:[ -][0-9]+)*$"
+PHONE_DIGITS = range(5, 21)
 RANKS = range(1, 8)
 NAME_MAX_LENGTH = 200
 EMAIL_MAX_LENGTH = 254
@@ -58,6 +65,7 @@ _SHOWN = 5
 ROLE_KEY = re.compile(ROLE_KEY_PATTERN)
 UNIT_KEY = re.compile(UNIT_KEY_PATTERN)
 EMAIL = re.compile(EMAIL_PATTERN)
+PHONE = re.compile(PHONE_PATTERN)
 
 # What each kind of thing is called in Chinese messages.
 WORDS = {"region": "区域", "team": "团队", "role": "角色", "user": "用户", "manager": "上级"}
@@ -193,6 +201,22 @@ def check_email(value: str) -> str:
             "invalid_email",
             f"{value[:80]!r} is not an e-mail address such as ana@example.com",
             f"{value[:80]!r} 不是有效的邮箱地址（例如 ana@example.com）",
+        )
+    return value
+
+
+def check_phone(value: str) -> str:
+    """A mobile number for SMS notices, kept as typed (trimmed); empty clears it."""
+    value = value.strip()
+    digits = sum(character.isdigit() for character in value)
+    if value and (not PHONE.fullmatch(value) or digits not in PHONE_DIGITS):
+        raise PeopleError(
+            "phone",
+            "invalid_phone",
+            f"phone {value[:80]!r} is not a phone number: use 5 to 20 digits, optionally "
+            "starting with + and with spaces or dashes between them (e.g. +86 138-0013-8000)",
+            f"手机号 {value[:80]!r} 无效：须为 5 到 20 位数字，可以 + 开头，"
+            "数字之间可用空格或短横线（例如 +86 138-0013-8000）",
         )
     return value
 

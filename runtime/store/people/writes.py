@@ -63,6 +63,7 @@ def _snapshot(one: Person) -> dict[str, Any]:
     return {
         "display_name": one.display_name,
         "email": one.email,
+        "phone": one.phone,
         "platform_role": one.platform_role,
         "team": one.team,
         "region": one.region,
@@ -114,6 +115,7 @@ def save_people(
                 is_active=True,
                 created_at=now,
                 email="",
+                phone="",
             )
             session.add(user)
         users[plan.item.username] = user
@@ -210,6 +212,7 @@ def create_person(
     platform_role: str = "viewer",
     display_name: str = "",
     email: str = "",
+    phone: str = "",
     team: str | None = None,
     region: str | None = None,
     manager: str | None = None,
@@ -222,6 +225,7 @@ def create_person(
     change = PersonChange(
         display_name=display_name,
         email=email,
+        phone=phone,
         platform_role=platform_role,
         password=password,
         team=team,
@@ -238,6 +242,7 @@ def update_person(
     *,
     display_name: str | UnsetType = UNSET,
     email: str | UnsetType = UNSET,
+    phone: str | UnsetType = UNSET,
     platform_role: str | UnsetType = UNSET,
     password: str | UnsetType = UNSET,
     team: str | UnsetType | None = UNSET,
@@ -253,6 +258,7 @@ def update_person(
     change = PersonChange(
         display_name=display_name,
         email=email,
+        phone=phone,
         platform_role=platform_role,
         password=password,
         team=team,

@@ -1,5 +1,6 @@
 """The runtime (issue 6): cases and their history, tasks, timers, outbox,
-inbox, incidents, delegations and the manual clock's time.
+inbox, incidents, delegations and the manual clock's time; users gain a
+phone number for SMS notices.
 
 - ``instances`` (key, version and hash of the plan, never the plan itself;
   the interpreter's small state; a revision against concurrent writers) and
@@ -31,6 +32,10 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Upgrade schema."""
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("phone", sa.String(length=40), nullable=False, server_default="")
+        )
     op.create_table(
         "delegations",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -318,3 +323,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_delegations_username"))
 
     op.drop_table("delegations")
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("phone")
