@@ -1081,3 +1081,307 @@ async def record_schema(token: str, form: str, when: dict[str, str]) -> dict[str
     params = {"when": [f"{key}:{value}" for key, value in sorted(when.items())]}
     schema: dict[str, Any] = await _call("GET", f"{_records(form)}/schema", token, params=params)
     return schema
+
+
+# ---------------------------------------------------------------------------------------
+# The runtime: tasks and approvals, cases (instances) and in-app notices. What the caller
+# may not see of a case's record the API leaves out; nothing here filters.
+
+MAX_TASKS = 1000  # the inbox follows the pages up to this many
+
+
+def _task(task_id: str) -> str:
+    # Task ids hold ':' ("<case>:task:2"): one path segment, whatever they hold.
+    return f"/tasks/{quote(task_id, safe='')}"
+
+
+def _case(case_id: str) -> str:
+    return f"/instances/{quote(case_id, safe='')}"
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _names(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _texts(value: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in value.items() if v} if isinstance(value, dict) else {}
+
+
+@dataclass(frozen=True)
+class TaskItem:
+    """One task or approval as ``GET /tasks[/{id}]`` gives it. ``values`` (the record's
+    fields the caller may see), ``lock`` and ``lock_holds`` come with one task only."""
+
+    id: str
+    case_id: str
+    workflow: str
+    node: str
+    title: dict[str, str]
+    kind: str  # form / approval
+    status: str  # open / completed / cancelled
+    assignees: list[str]
+    created_at: str
+    mode: str = "any"
+    claimed_by: str = ""
+    due_at: str = ""
+    overdue: bool = False
+    level: int | None = None
+    levels: int | None = None
+    form: str = ""
+    fields: list[str] = field(default_factory=list)
+    requester: str = ""
+    record_form: str = ""
+    record_id: int | None = None
+    closed_at: str = ""
+    closed_by: str = ""
+    outcome: str = ""
+    values: dict[str, Any] | None = None
+    lock: str = ""
+    lock_holds: bool | None = None
+
+    @classmethod
+    def decode(cls, body: dict[str, Any]) -> TaskItem:
+        record: dict[str, Any] = body["record"] if isinstance(body.get("record"), dict) else {}
+        values = body.get("values")
+        holds = body.get("lock_holds")
+        return cls(
+            id=str(body["id"]),
+            case_id=str(body.get("instance_id", "")),
+            workflow=str(body.get("workflow", "")),
+            node=str(body.get("node", "")),
+            title=_texts(body.get("title")),
+            kind=str(body.get("kind", "")),
+            status=str(body.get("status", "")),
+            assignees=_names(body.get("assignees")),
+            created_at=_text(body.get("created_at")),
+            mode=str(body.get("mode") or "any"),
+            claimed_by=_text(body.get("claimed_by")),
+            due_at=_text(body.get("due_at")),
+            overdue=bool(body.get("overdue")),
+            level=None if body.get("level") is None else int(body["level"]),
+            levels=None if body.get("levels") is None else int(body["levels"]),
+            form=_text(body.get("form")),
+            fields=_names(body.get("fields")),
+            requester=_text(body.get("requester")),
+            record_form=_text(record.get("form")),
+            record_id=None if record.get("id") is None else int(record["id"]),
+            closed_at=_text(body.get("closed_at")),
+            closed_by=_text(body.get("closed_by")),
+            outcome=_text(body.get("outcome")),
+            values=dict(values) if isinstance(values, dict) else None,
+            lock=_text(body.get("lock")),
+            lock_holds=None if holds is None else bool(holds),
+        )
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a case waits now: a node since a time, for a task, a timer, an event…"""
+
+    node: str
+    since: str
+    waiting_for: str
+    task: str = ""
+    incident: str = ""
+
+
+@dataclass(frozen=True)
+class CaseEntry:
+    """One line of a case's history (``kind``: entered, assigned, decision, ended…)."""
+
+    seq: int
+    at: str
+    kind: str
+    node: str
+    actor: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CaseItem:
+    """One case (instance). A list line has no ``path``, ``tasks`` or ``history``."""
+
+    id: str
+    workflow: str
+    variant: str
+    version: int
+    status: str  # running / completed / cancelled
+    created_at: str
+    updated_at: str
+    outcome: str = ""
+    record_form: str = ""
+    record_id: int | None = None
+    started_by: str = ""
+    ended_at: str = ""
+    current: list[Position] = field(default_factory=list)
+    variables: dict[str, Any] = field(default_factory=dict)
+    path: list[str] = field(default_factory=list)
+    tasks: list[TaskItem] = field(default_factory=list)
+    history: list[CaseEntry] = field(default_factory=list)
+    open_incidents: int = 0
+
+    @classmethod
+    def decode(cls, body: dict[str, Any]) -> CaseItem:
+        record: dict[str, Any] = body["record"] if isinstance(body.get("record"), dict) else {}
+        return cls(
+            id=str(body["id"]),
+            workflow=str(body.get("workflow", "")),
+            variant=str(body.get("variant", "")),
+            version=int(body.get("version") or 0),
+            status=str(body.get("status", "")),
+            created_at=_text(body.get("created_at")),
+            updated_at=_text(body.get("updated_at")),
+            outcome=_text(body.get("outcome")),
+            record_form=_text(record.get("form")),
+            record_id=None if record.get("id") is None else int(record["id"]),
+            started_by=_text(body.get("started_by")),
+            ended_at=_text(body.get("ended_at")),
+            current=[
+                Position(
+                    node=str(p.get("node", "")),
+                    since=_text(p.get("since")),
+                    waiting_for=_text(p.get("waiting_for")),
+                    task=_text(p.get("task")),
+                    incident=_text(p.get("incident")),
+                )
+                for p in body.get("current") or []
+                if isinstance(p, dict)
+            ],
+            variables=dict(body.get("variables") or {}),
+            path=_names(body.get("path")),
+            tasks=[TaskItem.decode(t) for t in body.get("tasks") or [] if isinstance(t, dict)],
+            history=[
+                CaseEntry(
+                    seq=int(h.get("seq") or 0),
+                    at=_text(h.get("at")),
+                    kind=str(h.get("kind", "")),
+                    node=_text(h.get("node")),
+                    actor=_text(h.get("actor")),
+                    data=dict(h.get("data") or {}),
+                )
+                for h in body.get("history") or []
+                if isinstance(h, dict)
+            ],
+            open_incidents=int(body.get("open_incidents") or 0),
+        )
+
+
+@dataclass(frozen=True)
+class CasePage:
+    items: list[CaseItem]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One in-app notice; ``message`` and ``subject`` are bilingual."""
+
+    id: int
+    message: dict[str, str]
+    subject: dict[str, str]
+    created_at: str
+    case_id: str = ""
+    task_id: str = ""
+    read_at: str = ""
+
+    @classmethod
+    def decode(cls, body: dict[str, Any]) -> Notice:
+        return cls(
+            id=int(body["id"]),
+            message=_texts(body.get("message")),
+            subject=_texts(body.get("subject")),
+            created_at=_text(body.get("created_at")),
+            case_id=_text(body.get("instance_id")),
+            task_id=_text(body.get("task_id")),
+            read_at=_text(body.get("read_at")),
+        )
+
+
+@dataclass(frozen=True)
+class Notices:
+    items: list[Notice]
+    unread: int
+
+
+async def tasks(token: str, *, scope: str = "mine", status: str = "open") -> list[TaskItem]:
+    """The caller's tasks (``scope`` mine, team or all; ``status`` open, completed,
+    cancelled or any), oldest first, following the pages up to :data:`MAX_TASKS`."""
+    items: list[TaskItem] = []
+    cursor: str | None = None
+    while len(items) < MAX_TASKS:
+        params: dict[str, Any] = {"scope": scope, "status": status, "limit": PAGE_SIZE}
+        if cursor:
+            params["cursor"] = cursor
+        page = await _call("GET", "/tasks", token, params=params)
+        items.extend(TaskItem.decode(item) for item in page["items"])
+        cursor = page.get("next_cursor")
+        if not cursor:
+            break
+    return items
+
+
+async def task(token: str, task_id: str) -> TaskItem:
+    """One task with the record's values the caller may see; 404 when it is not theirs."""
+    return TaskItem.decode(await _call("GET", _task(task_id), token))
+
+
+async def claim_task(token: str, task_id: str) -> TaskItem:
+    """Take a shared task; 409 when someone else has claimed it."""
+    return TaskItem.decode(await _call("POST", f"{_task(task_id)}/claim", token))
+
+
+async def complete_task(token: str, task_id: str, data: dict[str, Any]) -> TaskItem:
+    """Complete a form task with its fields: 422 with ``/data/<field>`` pointers for
+    invalid values, 403 for a field the caller may not write, 409 when it is done."""
+    body = await _call("POST", f"{_task(task_id)}/complete", token, json={"data": data})
+    return TaskItem.decode(body)
+
+
+async def decide_task(
+    token: str, task_id: str, decision: str, comment: str, level: int | None = None
+) -> TaskItem:
+    """Approve, reject or return (to ``level``, else the previous one). A rule of the
+    workflow that refuses (``self_approval``, ``rank_too_low``…) is a 403 naming it."""
+    payload: dict[str, Any] = {"decision": decision, "comment": comment}
+    if level is not None:
+        payload["level"] = int(level)
+    body = await _call("POST", f"{_task(task_id)}/decide", token, json=payload)
+    return TaskItem.decode(body)
+
+
+async def cases(
+    token: str, *, status: str | None = None, cursor: str | None = None, limit: int = 50
+) -> CasePage:
+    """One page of the cases the caller started or works in, newest first."""
+    params: dict[str, Any] = {"limit": limit}
+    if status:
+        params["status"] = status
+    if cursor:
+        params["cursor"] = cursor
+    body = await _call("GET", "/instances", token, params=params)
+    return CasePage(
+        items=[CaseItem.decode(item) for item in body["items"]],
+        next_cursor=body.get("next_cursor") or None,
+    )
+
+
+async def case(token: str, case_id: str) -> CaseItem:
+    """One case with its path, tasks and history; 404 when the caller may not see it."""
+    return CaseItem.decode(await _call("GET", _case(case_id), token))
+
+
+async def notices(token: str, limit: int = 20) -> Notices:
+    """The caller's newest in-app notices and how many are unread."""
+    body = await _call("GET", "/notifications", token, params={"limit": limit})
+    return Notices(
+        items=[Notice.decode(item) for item in body["items"]],
+        unread=int(body.get("unread") or 0),
+    )
+
+
+async def read_notice(token: str, notice_id: int) -> Notice:
+    return Notice.decode(await _call("POST", f"/notifications/{int(notice_id)}/read", token))

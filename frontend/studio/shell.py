@@ -10,6 +10,7 @@ import reflex as rx
 from studio.labels import LANGUAGES
 from studio.records.nav import records_menu
 from studio.session import HOME_ROUTE, SessionState
+from studio.tasks.notices import notices_menu
 
 __all__ = ["language_switch", "shell"]
 
@@ -18,6 +19,8 @@ NAVIGATION = (
     (HOME_ROUTE, "nav.workflows"),
     ("/forms", "forms.nav"),
     ("/matrices", "matrices.nav"),
+    ("/tasks", "nav.tasks"),
+    ("/cases", "nav.cases"),
 )
 
 
@@ -76,6 +79,7 @@ def header() -> rx.Component:
             align="center",
         ),
         rx.spacer(),
+        notices_menu(),
         language_switch(),
         current_user(),
         rx.button(

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from studio.cases.case_page import case_page
+from studio.cases.case_state import CaseState
+from studio.cases.list_page import cases_page
+from studio.cases.list_state import CaseListState
 from studio.editor.page import editor_page
 from studio.editor.state import EditorState
 from studio.forms.page import (
@@ -30,6 +34,10 @@ from studio.records.list_state import RecordListState
 from studio.records.new_record import NewRecordState, new_record_page
 from studio.session import EDITOR_ROUTE, HOME_ROUTE, LOGIN_ROUTE, SessionState
 from studio.shell import shell
+from studio.tasks.inbox_page import inbox_page
+from studio.tasks.inbox_state import InboxState
+from studio.tasks.task_page import task_page
+from studio.tasks.task_state import TaskState
 from studio.versions.page import versions_page
 from studio.versions.state import VersionsState
 from studio.workflows import WorkflowsState, workflows_page
@@ -112,4 +120,29 @@ app.add_page(
     route="/matrices/[key]/versions",
     title=TITLE,
     on_load=[SessionState.require_login, MatrixVersionsState.open],
+)
+# The runtime: the task inbox, one task, the cases and one case.
+app.add_page(
+    lambda: shell(inbox_page()),
+    route="/tasks",
+    title=TITLE,
+    on_load=[SessionState.require_login, InboxState.open],
+)
+app.add_page(
+    lambda: shell(task_page()),
+    route="/tasks/[id]",
+    title=TITLE,
+    on_load=[SessionState.require_login, TaskState.open],
+)
+app.add_page(
+    lambda: shell(cases_page()),
+    route="/cases",
+    title=TITLE,
+    on_load=[SessionState.require_login, CaseListState.open],
+)
+app.add_page(
+    lambda: shell(case_page()),
+    route="/cases/[id]",
+    title=TITLE,
+    on_load=[SessionState.require_login, CaseState.open],
 )

@@ -48,7 +48,7 @@ def test_language_switch_is_kept_for_the_user(page: Page, browser: Browser, stud
     sign_in(page, LINGUIST, studio.password)
     page.locator("#language-switch").get_by_role("radio", name="中文").click()
     expect(page.get_by_role("columnheader", name="生效版本")).to_be_visible()
-    expect(page.get_by_role("link", name="流程")).to_be_visible()
+    expect(page.get_by_role("link", name="流程", exact=True)).to_be_visible()
     expect(page.locator("#sign-out")).to_have_text("退出登录")
     expect(row(page, "lead-follow-up")).to_contain_text("线索跟进与超时升级")
     page.click("#sign-out")
