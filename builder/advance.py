@@ -219,7 +219,7 @@ class _Step:
     def run(self) -> None:
         while self._queue:
             token = self._queue.popleft()
-            if not any(t is token for t in self.state.tokens):
+            if not _holds(self.state.tokens, token):
                 continue  # withdrawn while it waited in the queue
             self._moves += 1
             if self._moves > MAX_MOVES:
@@ -236,6 +236,10 @@ class _Step:
             self._behaviour(token).react(self, token, event)
         except ExpressionFailed as exc:
             self.incident(token, "expression_failed", str(exc))
+
+
+def _holds(tokens: list[Token], token: Token) -> bool:
+    return any(held is token for held in tokens)
 
 
 def _owner(state: InstanceState, key: str, handle: str) -> Token | None:

@@ -68,7 +68,21 @@ def _as_date(value: Any) -> date:
     return _as_datetime(value).date() if "T" in str(value) else date.fromisoformat(str(value))
 
 
+_BOUND: dict[datetime, dict[str, Any]] = {}
+
+
 def _helpers(now: datetime) -> dict[str, Any]:
+    """The helpers bound to ``now``; the last few are kept (a step evaluates
+    many expressions at one time)."""
+    found = _BOUND.get(now)
+    if found is None:
+        if len(_BOUND) > 8:
+            _BOUND.clear()
+        found = _BOUND[now] = _bind(now)
+    return found
+
+
+def _bind(now: datetime) -> dict[str, Any]:
     bound: dict[str, Any] = {
         "now": lambda: now,
         "hours_since": lambda moment: (now - _as_datetime(moment)).total_seconds() / 3600,

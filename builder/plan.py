@@ -9,7 +9,7 @@ instance itself stores only key, version and hash.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from threading import Lock
 from types import MappingProxyType
 from typing import Any
@@ -38,6 +38,13 @@ def _port(node_type: str, named: str | None) -> str:
     if named:
         return named
     return component.outputs[0] if component.outputs else "out"
+
+
+def _grouped(edges: Iterable[PlanEdge]) -> Mapping[str, tuple[PlanEdge, ...]]:
+    grouped: dict[str, list[PlanEdge]] = {}
+    for edge in edges:
+        grouped.setdefault(edge.port, []).append(edge)
+    return MappingProxyType({port: tuple(found) for port, found in grouped.items()})
 
 
 def _expressions(node_type: str, config: Mapping[str, Any]) -> list[str]:
@@ -86,6 +93,7 @@ def _build(content: Mapping[str, Any], key: str, version: int, hash_: str) -> Pl
             config=decoded,
             label=node.get("label"),
             outgoing=tuple(e for e in plan_edges if e.source == node["id"]),
+            ports=_grouped(e for e in plan_edges if e.source == node["id"]),
             incoming=tuple(e for e in plan_edges if e.target == node["id"]),
         )
     compiled: dict[str, CompiledExpression] = {}

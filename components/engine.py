@@ -356,8 +356,11 @@ class PlanNode:
     outgoing: tuple[PlanEdge, ...] = ()
     incoming: tuple[PlanEdge, ...] = ()
 
+    # port -> its edges, grouped once when the plan is compiled.
+    ports: Mapping[str, tuple[PlanEdge, ...]] = field(default_factory=dict)
+
     def edges_from(self, port: str) -> tuple[PlanEdge, ...]:
-        return tuple(edge for edge in self.outgoing if edge.port == port)
+        return self.ports.get(port, ())
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from builder.advance import advance
@@ -275,30 +275,38 @@ class Runner:
     ) -> None:
         session, now = self.session, self.now
         seq = instance.history_length
+        lines: list[dict[str, Any]] = []
         for effect in effects:
             if isinstance(effect, Noted):
                 seq += 1
-                session.add(
-                    HistoryEntry(
-                        instance_id=instance.id,
-                        seq=seq,
-                        at=now,
-                        kind=effect.kind,
-                        node=effect.node,
-                        actor=actor,
-                        data=msgspec.to_builtins(effect.data),
-                    )
+                lines.append(
+                    {
+                        "instance_id": instance.id,
+                        "seq": seq,
+                        "at": now,
+                        "kind": effect.kind,
+                        "node": effect.node,
+                        "actor": actor,
+                        "data": msgspec.to_builtins(effect.data),
+                    }
                 )
             elif isinstance(effect, CreateTask):
                 self._create_task(instance, effect)
             elif isinstance(effect, UpdateTask):
                 self._update_task(effect)
             elif isinstance(effect, CloseTask):
-                task = session.get(Task, effect.task)
-                if task is not None and task.status == "open":
-                    task.status = effect.status
-                    task.closed_at, task.closed_by, task.outcome = now, effect.by, effect.outcome
-                    task.revision += 1
+                session.execute(
+                    update(Task)
+                    .where(Task.id == effect.task, Task.status == "open")
+                    .values(
+                        status=effect.status,
+                        closed_at=now,
+                        closed_by=effect.by,
+                        outcome=effect.outcome,
+                        revision=Task.revision + 1,
+                    )
+                    .execution_options(synchronize_session="fetch")
+                )
             elif isinstance(effect, ScheduleTimer):
                 session.add(
                     Timer(
@@ -353,6 +361,9 @@ class Runner:
         if state.status != "running":
             # Whatever still waits for this case is moot now.
             session.execute(delete(Timer).where(Timer.instance_id == instance.id))
+        if lines:
+            # One statement for every line of this step (executemany).
+            session.execute(insert(HistoryEntry), lines)
         instance.history_length = seq
         instance.state = encode_state(state)
         instance.status = state.status
@@ -385,7 +396,7 @@ class Runner:
                 revision=1,
             )
         )
-        self.session.flush()
+        # Rows of both tables in one flush: the unit of work puts the task first.
         self.session.add_all(
             TaskAssignee(task_id=effect.task, username=name) for name in effect.assignees
         )

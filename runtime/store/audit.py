@@ -62,11 +62,19 @@ def append(
         raise ValueError("audit times must be timezone-aware")
     # Hashed as the database gives it back: UTC.
     at = at.astimezone(UTC)
-    xact_lock(session, "trellis.audit")
-    last = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    # Appends take turns on the head row (a row lock, so that only writers of
+    # this database's chain wait); the very first append has no head yet and
+    # takes a lock by name instead.
+    head = session.get(AuditHead, 1, with_for_update=True)
+    if head is not None:
+        seq, prev = head.seq + 1, head.hash
+    else:
+        xact_lock(session, "trellis.audit")
+        last = session.execute(
+            select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+        ).first()
+        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        head = session.get(AuditHead, 1, with_for_update=True)
     detail = detail or {}
     entry = AuditEntry(
         seq=seq,
@@ -80,7 +88,6 @@ def append(
         hash=entry_hash(seq, at, actor, action, subject, version, detail, prev),
     )
     session.add(entry)
-    head = session.get(AuditHead, 1)
     if head is None:
         session.add(AuditHead(id=1, seq=seq, hash=entry.hash))
     else:
