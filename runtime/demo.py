@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from runtime.config import Settings
 from runtime.demo_org import finance_grant, load_org, load_records
+from runtime.engine.cases import Runner
 from runtime.store import documents
 from runtime.store.db import make_engine, make_sessionmaker, transaction
-from runtime.store.models import User
+from runtime.store.models import Record, User
 from runtime.store.users import create_user
 
 __all__ = ["DEMO_DOCUMENTS", "load_demo"]
@@ -32,6 +34,33 @@ DEMO_DOCUMENTS = (
     "sales.permission_matrix.json",
 )
 DEMO_USERS = (("editor", "editor"), ("publisher", "publisher"), ("viewer", "viewer"))
+
+
+# How many discount approvals the demo starts, so that the managers' inboxes
+# are not empty after `make run`.
+DEMO_CASES = 4
+
+
+def start_cases(session: Session, now: datetime) -> int:
+    """Quote-discount cases on the first deals whose discount needs approval,
+    each started by the deal's owner (the manager of their region decides)."""
+    rows = session.execute(
+        select(Record.id, User.username)
+        .join(User, User.id == Record.owner_id)
+        .where(Record.form == "deal")
+        .order_by(Record.id)
+    ).all()
+    started = 0
+    for record_id, owner in rows:
+        record = session.get(Record, record_id)
+        discount = record.data.get("discount") if record is not None else None
+        if not isinstance(discount, (int, float)) or discount <= 0.1:
+            continue
+        Runner(session, now).start("quote-discount", record_id=record_id, by=owner)
+        started += 1
+        if started == DEMO_CASES:
+            break
+    return started
 
 
 def load_demo(settings: Settings, *, password_file: Path) -> int:
@@ -104,6 +133,9 @@ def load_demo(settings: Settings, *, password_file: Path) -> int:
                 number, form = versions["form:deal"]
                 if load_records(session, form=form, version=number, now=now):
                     loaded.append("records:deal")
+                    started = start_cases(session, now)
+                    if started:
+                        loaded.append(f"cases:{started}")
     finally:
         engine.dispose()
     if loaded:
