@@ -80,14 +80,21 @@ class Sight:
 
 
 def sight_of(
-    db: Session, user: CurrentUser, form: str | None, record_id: int | None, now: datetime
+    db: Session,
+    user: CurrentUser,
+    form: str | None,
+    record_id: int | None,
+    now: datetime,
+    grant: Rights | None = None,
 ) -> Sight:
+    """``grant``: the viewer's rights on ``form`` when the caller has them already."""
     if form is None:
         return Sight(frozenset(), None, None)
-    try:
-        grant = rights(db, user, form, now)
-    except Problem:
-        return Sight(frozenset(), None, None)  # the form is not live: no fields to hide
+    if grant is None or grant.form.key != form:
+        try:
+            grant = rights(db, user, form, now)
+        except Problem:
+            return Sight(frozenset(), None, None)  # the form is not live: no fields to hide
     everything = frozenset(grant.model.fields)
     record = db.get(Record, record_id) if record_id is not None else None
     if record is None:

@@ -30,7 +30,7 @@ from runtime.api.deps import DB, ClockDep, CurrentUser
 from runtime.api.pagination import Limit, keyset_page
 from runtime.api.permissions import require_matrix_action
 from runtime.api.problems import Problem, problem_responses
-from runtime.api.record_access import rights, viewer_of
+from runtime.api.record_access import Rights, rights
 from runtime.engine.plans import plan_of
 from runtime.store.engine_models import Delegation, Instance, Task, TaskAssignee
 from runtime.store.models import Record, User
@@ -90,11 +90,13 @@ def _lock_of(db: Session, task: Task) -> str | None:
     return lock if isinstance(lock, str) else None
 
 
-def _detail(db: Session, user: CurrentUser, task: Task, now: datetime) -> TaskOut:
+def _detail(
+    db: Session, user: CurrentUser, task: Task, now: datetime, grant: Rights | None = None
+) -> TaskOut:
     out = task_out(db, task, now)
     record = db.get(Record, task.record_id) if task.record_id is not None else None
     if record is not None:
-        sight = sight_of(db, user, record.form, record.id, now)
+        sight = sight_of(db, user, record.form, record.id, now, grant)
         out.values = sight.project(dict(record.data))
     out.lock = _lock_of(db, task)
     if out.lock is not None:
@@ -233,11 +235,11 @@ class TaskController(Controller):
             raise Problem(422, "This is an approval: decide it (POST …/decide).")
         _open(task)
         _not_claimed_by_other(task, user)
-        _check_form_data(db, user, task, data.data, now)
+        grant = _check_form_data(db, user, task, data.data, now)
         done = TaskCompleted(task=task.id, by=user.username, data=data.data)
         send_step(db, now, task.instance_id, done, user.username)
         db.refresh(task)
-        return _detail(db, user, task, now)
+        return _detail(db, user, task, now, grant)
 
     @post(
         "/{task_id:str}/decide",
@@ -276,7 +278,7 @@ class TaskController(Controller):
 
 def _check_form_data(
     db: Session, user: CurrentUser, task: Task, values: dict[str, Any], now: datetime
-) -> None:
+) -> Rights | None:
     """422 unless ``values`` are the task's fields, writable for ``user`` and
     valid for the live form; nothing is stored when they are not."""
     fields = list(task.fields.get("names") or [])
@@ -291,7 +293,7 @@ def _check_form_data(
             ],
         )
     if task.form is None:
-        return
+        return None
     grant = rights(db, user, task.form, now)
     record = db.get(Record, task.record_id) if task.record_id is not None else None
     on_record = record is not None and record.form == task.form
@@ -304,7 +306,7 @@ def _check_form_data(
     before = dict(record.data) if record is not None and on_record else {}
     merged = {**before, **values}
     exemptions = dict(record.exemptions) if record is not None and on_record else {}
-    roles = viewer_of(db, user).roles
+    roles = grant.viewer.roles
     asked = set(fields) | set(values)
     errors = [
         e
@@ -313,3 +315,4 @@ def _check_form_data(
     ]
     if errors:
         raise Problem(422, "The form data is not valid.", errors=errors)
+    return grant
