@@ -84,10 +84,10 @@ def moment_of(value: object) -> datetime:
 
 
 def deadline(step: Step, token: Token, sla: Sla | None) -> datetime | None:
-    """When the task is due: ``due`` from now, ``due_at`` as computed, the earlier."""
+    """When the task is due: ``due`` from now, or ``due_at`` when that is earlier."""
     if sla is None:
         return None
-    found = [step.now + step.duration(sla.due)] if sla.due else []
+    found = [step.now + step.duration(sla.due)]
     if sla.due_at:
         value = step.evaluate(sla.due_at, token)
         if value is not None:
@@ -95,7 +95,7 @@ def deadline(step: Step, token: Token, sla: Sla | None) -> datetime | None:
                 found.append(moment_of(value))
             except ValueError as exc:
                 raise ExpressionFailed(f"{sla.due_at}: not a date or time ({exc})") from None
-    return min(found) if found else None
+    return min(found)
 
 
 def open_task(

@@ -73,11 +73,11 @@ class Escalation(ConfigBase):
 
 class Sla(ConfigBase):
     """A deadline on a human task or approval, with reminders and escalations
-    in order. ``due`` counts from when the task arrives; ``due_at`` names the
-    moment instead (a formula such as ``record['close_date']``); with both,
-    the earlier wins."""
+    in order. ``due`` counts from when the task arrives; ``due_at`` may name
+    an earlier moment (a formula such as ``record['close_date']``): the
+    earlier of the two wins."""
 
-    due: Duration | None = None
+    due: Duration
     due_at: Expression | None = None
     reminders: list[Duration] = msgspec.field(default_factory=list)
     on_timeout: list[Escalation] = msgspec.field(default_factory=list)
