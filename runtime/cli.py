@@ -165,6 +165,10 @@ def build_parser() -> Parser:
 
     cli_users.add_parser(commands).set_defaults(run=cli_users.run)
 
+    from runtime import cli_sandbox
+
+    cli_sandbox.add_parser(commands).set_defaults(run=cli_sandbox.run)
+
     validate = commands.add_parser("validate", help="check document files offline")
     validate.add_argument("files", nargs="+", metavar="FILE")
     validate.set_defaults(run=cmd_validate)

@@ -184,6 +184,7 @@ def _fillers(records: list[dict[str, Any]], file_id: int) -> dict[str, list[str]
         "number": ["1"],
         "username": ["rep_e1", "rep_s1"],
         "changeset_id": ["1"],
+        "dataset_id": ["1"],
     }
 
 

@@ -28,6 +28,7 @@ from runtime.api.problems import exception_handlers
 from runtime.api.record_export import RecordExportController
 from runtime.api.record_schema import RecordSchemaController
 from runtime.api.records import RecordController
+from runtime.api.sandbox_datasets import DatasetController
 from runtime.api.tasks import TaskController
 from runtime.clock import make_clock
 from runtime.config import Settings
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OutboxController,
             NotificationController,
             DelegationController,
+            DatasetController,
         ],
         guards=[permission_guard],
     )

@@ -83,7 +83,7 @@ class NotificationController(Controller):
         sync_to_thread=True,
         status_code=200,
         summary="Mark a notice read",
-        responses=problem_responses(404),
+        responses=problem_responses(404, 422),
     )
     def read_notification(
         self,
@@ -207,7 +207,7 @@ class DelegationController(Controller):
         sync_to_thread=True,
         status_code=204,
         summary="End a delegation",
-        responses=problem_responses(404),
+        responses=problem_responses(404, 422),
     )
     def delete_delegation(
         self,

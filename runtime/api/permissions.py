@@ -37,6 +37,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "cases.work": frozenset(ROLES),
     "cases.operate": frozenset({"admin", "editor"}),
     "outbox.read": frozenset({"admin"}),
+    # Testers and analysts: replays touch only the sandbox's own tables.
+    "sandbox.use": frozenset({"admin", "editor", "publisher"}),
 }
 
 

@@ -54,7 +54,11 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSONDocument}
+    type_annotation_map = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSONDocument,
+        list[Any]: JSONDocument,
+    }
 
 
 class Document(Base):
@@ -372,5 +376,6 @@ class FileRow(Base):
 # The runtime's tables share this metadata (migrations and tests see every
 # table through Base); they live in their own module to keep each readable.
 from runtime.store import engine_models as _engine_models  # noqa: E402
+from runtime.store import sandbox_models as _sandbox_models  # noqa: E402
 
-del _engine_models
+del _engine_models, _sandbox_models

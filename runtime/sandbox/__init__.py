@@ -1,0 +1,1 @@
+"""The sandbox: replays of history through a draft, side effects captured (issue 7)."""
