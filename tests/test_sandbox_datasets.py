@@ -5,6 +5,7 @@ log (../shared/data/bpic2020, read from there)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,17 @@ from runtime.store.sandbox_models import Dataset, DatasetCase
 from tests.cases import signed_in
 from tests.serve import run_cli
 
-BPIC = Path(__file__).resolve().parents[2] / "shared" / "data" / "bpic2020"
+# The shared data sits beside the checkout (../shared/data); a clone elsewhere
+# names it with TRELLIS_SHARED_DATA.
+_CANDIDATES = [
+    Path(os.environ["TRELLIS_SHARED_DATA"]) if os.environ.get("TRELLIS_SHARED_DATA") else None,
+    Path(__file__).resolve().parents[2] / "shared" / "data",
+    Path("/work/shared/data"),
+]
+BPIC = next(
+    (p / "bpic2020" for p in _CANDIDATES if p is not None and (p / "bpic2020").is_dir()),
+    Path("shared/data/bpic2020"),
+)
 EVENTS = BPIC / "domestic_declarations_events.csv"
 MAPPING = FieldMapping(case_id="case", timestamp="at", event="what", actor="who", fields=["amount"])
 GOOD = """case,at,what,who,amount
