@@ -205,6 +205,21 @@ class Runner:
         )
         self.session.add(instance)
         self.session.flush()
+        if snapshot is not None:
+            # The record as the case found it: a replay starts from here (the
+            # case's own writes are in the lines that follow).
+            instance.history_length = 1
+            self.session.add(
+                HistoryEntry(
+                    instance_id=instance.id,
+                    seq=1,
+                    at=self.now,
+                    kind="record",
+                    node=None,
+                    actor=by,
+                    data=msgspec.to_builtins(snapshot),
+                )
+            )
         state = InstanceState(id=instance.id, record=snapshot)
         self._step(instance, state, Start(by=by, data=dict(data or {}), node=start_node), by)
         return instance
