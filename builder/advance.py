@@ -129,6 +129,17 @@ class _Step:
         self.follow(token, node.edges_from(port))
 
     def follow(self, token: Token, edges: Sequence[PlanEdge]) -> None:
+        node = self.node(token)
+        # Human steps check their lock before a completion is accepted (the
+        # person is told why); a rejection may always leave.
+        human = CATALOGUE[node.type].category == "human"
+        lock = None if human else getattr(node.config, "lock", None)
+        if isinstance(lock, str) and not self.evaluate(lock, token):
+            # The hand-off lock: the case stays at this step until it holds
+            # (checked again after every event of the case).
+            token.wait = {"locked": [edge.id for edge in edges]}
+            self.note("locked", token, lock=lock, reads=sorted(self.reads(lock)))
+            return
         if not edges:
             self.finish(token, None)
             return
@@ -250,6 +261,21 @@ def _owner(state: InstanceState, key: str, handle: str) -> Token | None:
     return None
 
 
+def _unlock(step: _Step) -> None:
+    """Tokens held by a hand-off lock try to move on again."""
+    for token in list(step.state.tokens):
+        held = token.wait.get("locked")
+        if held is None or "incident" in token.wait:
+            continue
+        node = step.node(token)
+        edges = [edge for edge in node.outgoing if edge.id in held]
+        token.wait = {}
+        try:
+            step.follow(token, edges)
+        except ExpressionFailed as exc:
+            step.incident(token, "expression_failed", str(exc))
+
+
 def _start(step: _Step, event: Start) -> None:
     state, plan = step.state, step.plan
     if state.tokens or state.step:
@@ -337,6 +363,7 @@ def advance(
         return work, step.effects
     else:
         _route(step, event)
+    _unlock(step)
     step.run()
     if work.status == "running" and not work.tokens:
         work.status = "completed"

@@ -5,12 +5,15 @@ from __future__ import annotations
 from components.behaviours import Passing
 from components.component import Component, ConfigBase, Text
 from components.engine import Step, Token
+from schemas.base import Expression
 
 __all__ = ["COMPONENT", "DecisionConfig"]
 
 
 class DecisionConfig(ConfigBase):
     """Conditions live on the outgoing edges, checked in edge order."""
+
+    lock: Expression | None = None  # hand-off lock: the case stays here until it holds
 
 
 class Choose(Passing):

@@ -45,6 +45,7 @@ __all__ = [
     "PlanEdge",
     "PlanNode",
     "RaiseIncident",
+    "Recheck",
     "RecordSnapshot",
     "Refused",
     "Retry",
@@ -173,6 +174,13 @@ class Cancel(_Data, tag="cancel", tag_field="type"):
     reason: str = ""
 
 
+class Recheck(_Data, tag="recheck", tag_field="type"):
+    """Something the case depends on changed (its record): steps held by a
+    hand-off lock look again."""
+
+    reason: str = ""
+
+
 class Retry(_Data, tag="retry", tag_field="type"):
     """Try a token's node again after an incident (an expression failed)."""
 
@@ -189,6 +197,7 @@ Event = (
     | JobFinished
     | SubflowEnded
     | Cancel
+    | Recheck
     | Retry
 )
 

@@ -9,6 +9,7 @@ import msgspec
 from components.behaviours import Passing
 from components.component import Component, ConfigBase, Issue, Text, required_when
 from components.engine import Step, Token
+from schemas.base import Expression
 
 __all__ = ["COMPONENT", "JoinConfig"]
 
@@ -16,6 +17,7 @@ __all__ = ["COMPONENT", "JoinConfig"]
 class JoinConfig(ConfigBase):
     mode: Literal["all", "any", "n_of_m"] = "all"
     n: Annotated[int, msgspec.Meta(ge=1, description="For mode n_of_m.")] | None = None
+    lock: Expression | None = None  # hand-off lock: the case stays here until it holds
 
 
 def check(config: dict[str, Any]) -> list[Issue]:

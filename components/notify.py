@@ -11,7 +11,7 @@ from components.component import Component, ConfigBase, Text
 from components.engine import Notify, Step, Token
 from components.human import unique
 from components.parts import Assignee
-from schemas.base import Label
+from schemas.base import Expression, Label
 
 __all__ = ["COMPONENT", "NotifyConfig"]
 
@@ -32,6 +32,7 @@ class NotifyConfig(ConfigBase):
         ]
         | None
     ) = None
+    lock: Expression | None = None  # hand-off lock: the case stays here until it holds
 
 
 class Send(Passing):

@@ -5,12 +5,15 @@ from __future__ import annotations
 from components.behaviours import Passing
 from components.component import Component, ConfigBase, Text
 from components.engine import Step, Token
+from schemas.base import Expression
 
 __all__ = ["COMPONENT", "ParallelConfig"]
 
 
 class ParallelConfig(ConfigBase):
     """Nothing to set: each outgoing connection starts its own branch."""
+
+    lock: Expression | None = None  # hand-off lock: the case stays here until it holds
 
 
 class Split(Passing):

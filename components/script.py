@@ -9,6 +9,7 @@ import msgspec
 from components.component import Component, ConfigBase, Text
 from components.engine import Event, JobFinished, RunScript, Step, Token
 from components.human import release
+from schemas.base import Expression
 
 __all__ = ["COMPONENT", "ScriptConfig"]
 
@@ -26,6 +27,7 @@ class ScriptConfig(ConfigBase):
     outputs: list[Name] = msgspec.field(default_factory=list)
     timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=60)] = 5.0
     memory_mb: Annotated[int, msgspec.Meta(ge=16, le=1024)] = 128
+    lock: Expression | None = None  # hand-off lock: the case stays here until it holds
 
 
 class Run:

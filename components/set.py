@@ -27,6 +27,7 @@ class Assignment(ConfigBase):
 
 class SetConfig(ConfigBase):
     assignments: Annotated[list[Assignment], msgspec.Meta(min_length=1)]
+    lock: Expression | None = None  # hand-off lock: the case stays here until it holds
 
 
 class Assign(Passing):

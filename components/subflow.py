@@ -5,7 +5,7 @@ from __future__ import annotations
 from components.component import Component, ConfigBase, Text
 from components.engine import Event, StartSubflow, Step, SubflowEnded, Token
 from components.human import release
-from schemas.base import Key
+from schemas.base import Expression, Key
 
 __all__ = ["COMPONENT", "SubflowConfig"]
 
@@ -14,6 +14,7 @@ class SubflowConfig(ConfigBase):
     workflow: Key
     variant: Key | None = None
     wait: bool = True
+    lock: Expression | None = None  # hand-off lock: the case stays here until it holds
 
 
 class Call:

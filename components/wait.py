@@ -20,6 +20,7 @@ class WaitConfig(ConfigBase):
     date: Expression | None = None
     event: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_.-]{0,62}$")] | None = None
     timeout: Duration | None = None
+    lock: Expression | None = None  # hand-off lock: the case stays here until it holds
 
 
 def check(config: dict[str, Any]) -> list[Issue]:

@@ -10,6 +10,7 @@ from components.component import Component, ConfigBase, Text
 from components.engine import CallWebhook, Event, JobFinished, Step, Token
 from components.human import release
 from components.text import fill
+from schemas.base import Expression
 
 __all__ = ["COMPONENT", "WebhookConfig"]
 
@@ -28,6 +29,7 @@ class WebhookConfig(ConfigBase):
         | None
     ) = None
     response: dict[str, str] = msgspec.field(default_factory=dict)
+    lock: Expression | None = None  # hand-off lock: the case stays here until it holds
 
 
 def _pointed(document: Any, pointer: str) -> Any:

@@ -28,6 +28,7 @@ from components.engine import (
     Noted,
     Notify,
     RaiseIncident,
+    Recheck,
     RecordSnapshot,
     Refused,
     Retry,
@@ -531,3 +532,31 @@ def test_deadline_sends_back_auto_approves_and_reminds() -> None:
     assert case.state.outcome == "approved"
     decision = [n for n in notes(case.effects, "decision")][-1]
     assert decision.data["by"] is None and decision.data["comment"] == "deadline passed"
+
+
+def test_a_hand_off_lock_holds_an_automatic_step_until_the_record_allows() -> None:
+    document = _flow(
+        [
+            node("start", "start"),
+            node(
+                "book",
+                "set",
+                assignments=[{"target": "vars.booked", "expression": "True"}],
+                lock="record['contract'] is not None",
+            ),
+            node("end", "end", outcome="booked"),
+        ],
+        [edge("e1", "start", "book"), edge("e2", "book", "end")],
+        record_form="deal",
+    )
+    case = Case(document, amount=1)
+    case.send(Start(by="alice"))
+    assert case.state.status == "running"
+    assert case.state.tokens[0].wait == {"locked": ["e2"]}
+    assert notes(case.effects, "locked")[0].data["reads"] == ["contract"]
+    case.send(Recheck(reason="record changed"))  # still no contract
+    assert case.state.status == "running"
+    assert case.state.record is not None
+    case.state.record.data["contract"] = 42
+    case.send(Recheck(reason="record changed"))
+    assert case.state.outcome == "booked" and case.state.variables["booked"] is True

@@ -462,3 +462,43 @@ def test_case_and_task_lists_page_with_cursors(org: Org) -> None:
     assert len(set(walk(f"{API}/tasks", org["dave"]))) == 3
     forged = org["alice"].get(f"{API}/instances", params={"cursor": "bm9wZQ"})
     assert forged.status_code == 400
+
+
+def test_a_locked_step_waits_for_the_record_and_moves_when_it_is_filled(org: Org) -> None:
+    document = {
+        "kind": "workflow",
+        "schema_version": 2,
+        "key": "book-deal",
+        "title": {"en": "Book a deal"},
+        "record_form": "deal",
+        "nodes": [
+            {"id": "start", "type": "start"},
+            {
+                "id": "book",
+                "type": "set",
+                "config": {
+                    "assignments": [{"target": "vars.booked", "expression": "True"}],
+                    "lock": "record['notes'] is not None",
+                },
+            },
+            {"id": "done", "type": "end", "config": {"outcome": "booked"}},
+        ],
+        "edges": [
+            {"id": "e1", "source": "start", "target": "book"},
+            {"id": "e2", "source": "book", "target": "done"},
+        ],
+    }
+    publish(org.admin, document)
+    deal = org["alice"].post(f"{API}/records/deal", json={"data": {"company": "Lock Ltd"}})
+    case = (
+        org["alice"]
+        .post(f"{API}/instances", json={"workflow": "book-deal", "record_id": deal.json()["id"]})
+        .json()
+    )
+    assert case["status"] == "running" and case["current"][0]["waiting_for"] == "lock"
+    changed = org["alice"].patch(
+        f"{API}/records/deal/{deal.json()['id']}", json={"data": {"notes": "signed"}}
+    )
+    assert changed.status_code == 200, changed.text
+    final = org["alice"].get(f"{API}/instances/{case['id']}").json()
+    assert final["status"] == "completed" and final["outcome"] == "booked"

@@ -135,10 +135,9 @@ def test_components_endpoint_serves_the_vocabulary(
     }
     assert "levels" not in by_type["start"]["vocabulary"]["fields"]
     assert by_type["end"]["vocabulary"]["ports"] == {}
-    assert by_type["decision"]["vocabulary"] == {
-        "fields": {},
-        "choices": {},
-        "ports": {"out": {"en": "Next", "zh-CN": "下一步"}},
-    }
+    # A decision's only setting is its hand-off lock (conditions live on edges).
+    assert by_type["decision"]["vocabulary"]["fields"].keys() == {"lock"}
+    assert by_type["decision"]["vocabulary"]["choices"] == {}
+    assert by_type["decision"]["vocabulary"]["ports"] == {"out": {"en": "Next", "zh-CN": "下一步"}}
     assert body["edge_vocabulary"]["fields"]["default"]["label"]["zh-CN"] == "默认连线"
     assert body["node_vocabulary"]["fields"]["zh-CN"]["label"] == {"en": "Chinese", "zh-CN": "中文"}

@@ -94,7 +94,7 @@ class Position(msgspec.Struct, omit_defaults=True):
     token: str
     node: str
     since: datetime
-    waiting_for: str = ""  # task, timer, event, job, subflow, incident
+    waiting_for: str = ""  # task, timer, event, job, subflow, lock, incident
     task: str | None = None
     incident: str | None = None
 

@@ -217,7 +217,10 @@ def task_out(db: Session, task: Task, now: datetime) -> TaskOut:
 def _waiting(wait: dict[str, Any]) -> tuple[str, str | None, str | None]:
     if "incident" in wait:
         return "incident", wait.get("task"), wait["incident"]
-    for key, name in (("task", "task"), ("job", "job"), ("child", "subflow"), ("signal", "event")):
+    keys = (("task", "task"), ("job", "job"), ("child", "subflow"), ("signal", "event"))
+    if "locked" in wait:
+        return "lock", None, None
+    for key, name in keys:
         if key in wait:
             return name, wait.get("task"), None
     if wait.get("timers"):

@@ -30,7 +30,7 @@ from runtime.api.record_bodies import (
 )
 from runtime.api.record_query import parse_query
 from runtime.engine.cases import CaseError
-from runtime.engine.triggers import start_on_record
+from runtime.engine.triggers import recheck_cases, start_on_record
 from runtime.store import records as store
 from runtime.store.errors import InvalidError
 from runtime.store.models import Record, Region, Team, User
@@ -346,4 +346,5 @@ class RecordController(Controller):
         )
         if record.revision != revision:
             _start_cases(db, record, "record_updated", request.user.username, now)
+            recheck_cases(db, record, now=now)
         return record_out(db, grant, record)

@@ -12,12 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from builder.evaluate import RecordView, evaluate
+from components.engine import Recheck
 from runtime.engine.cases import Runner
 from runtime.engine.plans import live_workflows
 from runtime.store.engine_models import Instance
 from runtime.store.models import Record
 
-__all__ = ["start_on_record"]
+__all__ = ["recheck_cases", "start_on_record"]
 
 
 def start_on_record(
@@ -58,3 +59,17 @@ def start_on_record(
                 runner.start(live.key, record_id=record.id, by=actor, start_node=node_id)
             )
     return started
+
+
+def recheck_cases(session: Session, record: Record, *, now: datetime) -> int:
+    """Running cases on ``record`` with a step held by a hand-off lock look
+    again, in the same transaction as the record's change."""
+    rechecked = 0
+    for instance in session.scalars(
+        select(Instance).where(Instance.record_id == record.id, Instance.status == "running")
+    ):
+        tokens = (instance.state or {}).get("tokens") or []
+        if any("locked" in (token.get("wait") or {}) for token in tokens):
+            Runner(session, now).send(instance.id, Recheck(reason="record changed"), actor=None)
+            rechecked += 1
+    return rechecked
