@@ -129,7 +129,11 @@ def test_edit_grid_grant_preview_and_publish_together(page: Page, studio: Studio
     grant.locator('[data-time="starts_at"]').fill("2026-12-01T09:00")
     grant.locator('[data-time="ends_at"]').fill("2027-01-15T18:00")
     grant.locator('[data-grant-reason="0"]').fill("Quarter-end margin review")
-    grant.locator('[data-action="export"] button').click()
+    export = grant.locator('[data-action="export"] button')
+    export.click()
+    # The toggle goes to the server and back; under load the next edits must
+    # not overtake it (a lost click once saved a grant without the action).
+    expect(export).to_have_attribute("data-state", "checked")
     expect(page.locator('.grid-row[data-holder="grant:0"]')).to_contain_text("manager")
     cell(page, "grant:0", "margin").click()  # read → write
     expect(cell(page, "grant:0", "margin")).to_have_attribute("data-access", "write")
