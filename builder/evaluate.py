@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterator, Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from RestrictedPython.Eval import default_guarded_getitem
 from RestrictedPython.Guards import guarded_iter_unpack_sequence, safer_getattr
 
 from builder.expressions import HELPERS, CompiledExpression
+from components.moments import moment_of
 
 __all__ = ["RecordView", "evaluate"]
 
@@ -50,22 +51,12 @@ class RecordView(Mapping[str, Any]):
         return self._exemptions.get(key)
 
 
-def _as_datetime(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime(value.year, value.month, value.day)
-    else:
-        moment = datetime.fromisoformat(str(value))
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _as_date(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    return _as_datetime(value).date() if "T" in str(value) else date.fromisoformat(str(value))
+    return moment_of(value).date() if "T" in str(value) else date.fromisoformat(str(value))
 
 
 _BOUND: dict[datetime, dict[str, Any]] = {}
@@ -85,7 +76,7 @@ def _helpers(now: datetime) -> dict[str, Any]:
 def _bind(now: datetime) -> dict[str, Any]:
     bound: dict[str, Any] = {
         "now": lambda: now,
-        "hours_since": lambda moment: (now - _as_datetime(moment)).total_seconds() / 3600,
+        "hours_since": lambda moment: (now - moment_of(moment)).total_seconds() / 3600,
         "days_between": lambda a, b: (_as_date(b) - _as_date(a)).days,
     }
     for name in HELPERS:

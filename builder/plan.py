@@ -87,13 +87,14 @@ def _build(content: Mapping[str, Any], key: str, version: int, hash_: str) -> Pl
         except msgspec.ValidationError as exc:
             raise PlanError(f"node {node['id']}: {exc}") from None
         sources += _expressions(node["type"], config)
+        outgoing = tuple(e for e in plan_edges if e.source == node["id"])
         built[node["id"]] = PlanNode(
             id=node["id"],
             type=node["type"],
             config=decoded,
             label=node.get("label"),
-            outgoing=tuple(e for e in plan_edges if e.source == node["id"]),
-            ports=_grouped(e for e in plan_edges if e.source == node["id"]),
+            outgoing=outgoing,
+            ports=_grouped(outgoing),
             incoming=tuple(e for e in plan_edges if e.target == node["id"]),
         )
     compiled: dict[str, CompiledExpression] = {}

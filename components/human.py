@@ -9,7 +9,7 @@ kept in ``token.wait["timers"]`` (id -> purpose): ``reminder``, or
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Literal
 
 from components.engine import (
@@ -24,12 +24,12 @@ from components.engine import (
     Token,
     UpdateTask,
 )
+from components.moments import moment_of
 from components.parts import Escalation, Sla
 
 __all__ = [
     "close_task",
     "may_act_on",
-    "moment_of",
     "notify_people",
     "on_timer",
     "open_task",
@@ -71,16 +71,6 @@ def timer(step: Step, token: Token, due: datetime, purpose: str) -> str:
     token.wait.setdefault("timers", {})[handle] = purpose
     step.emit(ScheduleTimer(timer=handle, token=token.id, due=due, purpose=purpose))
     return handle
-
-
-def moment_of(value: object) -> datetime:
-    """A date or date-time an expression gave, as an aware datetime (UTC when naive)."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    moment = datetime.fromisoformat(str(value))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def deadline(step: Step, token: Token, sla: Sla | None) -> datetime | None:

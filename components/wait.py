@@ -8,7 +8,8 @@ import msgspec
 
 from components.component import Component, ConfigBase, Issue, Text, required_when
 from components.engine import Event, Signal, Step, TimerFired, Token
-from components.human import moment_of, release, timer
+from components.human import release, timer
+from components.moments import moment_of
 from schemas.base import Duration, Expression
 
 __all__ = ["COMPONENT", "WaitConfig"]

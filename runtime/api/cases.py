@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from builder.access import Row
 from builder.errors import Error, error
 from components.engine import Cancel, Refused, Signal
 from runtime.api.case_bodies import CancelIn, CaseIn, CaseOut, CasePage, EventIn, EventOut
@@ -100,6 +99,22 @@ def _check_start(db: Session, data: CaseIn) -> None:
         )
 
 
+def _require_record(db: Session, user: CurrentUser, record_id: int, now: Any) -> None:
+    """404 naming /record_id unless the record exists and the user may see it
+    (the records' own rule: another scope's record is as absent as a missing one)."""
+    record = db.get(Record, record_id)
+    try:
+        if record is None:
+            raise Problem(404, f"No record {record_id}.")
+        rights(db, user, record.form, now).require_visible(record, record_id)
+    except Problem:  # missing, its form not live, or outside the user's scope
+        raise Problem(
+            404,
+            f"No record {record_id} that you may see.",
+            errors=[error("/record_id", "invalid", detail=f"no record {record_id}")],
+        ) from None
+
+
 def _operator(user: CurrentUser, instance: Instance) -> None:
     """Events and cancelling: operators of the platform, or whoever started the case."""
     if not (may(user.role, "cases.operate") or instance.started_by == user.username):
@@ -130,22 +145,7 @@ class CaseController(Controller):
         if user.role != "admin":
             require_matrix_action(db, user, "start", now, data.workflow)
         if data.record_id is not None:
-            record = db.get(Record, data.record_id)
-            visible = False
-            if record is not None:
-                try:
-                    grant = rights(db, user, record.form, now)
-                    visible = grant.access.sees(
-                        Row(record.owner_id, record.team_id, record.region_id, record.stage)
-                    )
-                except Problem:
-                    visible = False
-            if not visible:
-                raise Problem(
-                    404,
-                    f"No record {data.record_id} that you may see.",
-                    errors=[error("/record_id", "invalid", detail=f"no record {data.record_id}")],
-                )
+            _require_record(db, user, data.record_id, now)
         if data.start is not None:
             _check_start(db, data)
         try:
