@@ -320,6 +320,7 @@ def test_webhook_target_down_retries_then_incident_and_retry(
     robot.status, robot.answer = 200, {"id": "CRM-7"}
     retried = org.admin.post(f"{API}/incidents/{incident['id']}/retry")
     assert retried.status_code == 200, retried.text
+    assert org.admin.post(f"{API}/incidents/{incident['id']}/retry").status_code == 409
     work_once(manual)
     final = org.admin.get(f"{API}/instances/{case['id']}").json()
     assert final["status"] == "completed" and final["variables"]["crm_id"] == "CRM-7"
@@ -502,3 +503,47 @@ def test_a_locked_step_waits_for_the_record_and_moves_when_it_is_filled(org: Org
     assert changed.status_code == 200, changed.text
     final = org["alice"].get(f"{API}/instances/{case['id']}").json()
     assert final["status"] == "completed" and final["outcome"] == "booked"
+
+
+def test_claim_cancel_and_retry_refuse_what_they_cannot_do(org: Org) -> None:
+    shared = {
+        "kind": "workflow",
+        "schema_version": 2,
+        "key": "shared-call",
+        "title": {"en": "Shared call"},
+        "record_form": "lead",
+        "nodes": [
+            {"id": "start", "type": "start"},
+            {
+                "id": "call",
+                "type": "form_task",
+                "config": {"form": "lead", "assignee": {"by": "role_in_region", "role": "rep"}},
+            },
+            {"id": "done", "type": "end"},
+        ],
+        "edges": [
+            {"id": "e1", "source": "start", "target": "call"},
+            {"id": "e2", "source": "call", "target": "done"},
+        ],
+    }
+    publish(org.admin, shared)
+    lead = org["alice"].post(f"{API}/records/lead", json={"data": {"company": "Pool"}})
+    case = (
+        org["alice"]
+        .post(f"{API}/instances", json={"workflow": "shared-call", "record_id": lead.json()["id"]})
+        .json()
+    )
+    [task] = tasks(org["alice"])
+    assert task["assignees"] == ["alice", "bob"]
+    assert org["dave"].post(f"{API}/tasks/{task['id']}/claim").status_code == 404
+    assert org["bob"].post(f"{API}/tasks/{task['id']}/claim").status_code == 200
+    again = org["alice"].post(f"{API}/tasks/{task['id']}/claim")
+    assert again.status_code == 409 and "bob" in again.text
+    taken = org["alice"].post(f"{API}/tasks/{task['id']}/complete", json={"data": {}})
+    assert taken.status_code == 403 and "bob" in taken.text
+
+    assert org["bob"].post(f"{API}/instances/{case['id']}/cancel").status_code == 403
+    assert org["alice"].post(f"{API}/instances/{case['id']}/cancel").status_code == 200
+    twice = org["alice"].post(f"{API}/instances/{case['id']}/cancel")
+    assert twice.status_code == 409 and twice.json()["errors"][0]["code"] == "not_running"
+    assert org.admin.post(f"{API}/incidents/nope/retry").status_code == 404
