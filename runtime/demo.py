@@ -11,15 +11,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runtime.config import Settings
 from runtime.demo_org import finance_grant, load_org, load_records
 from runtime.engine.cases import Runner
+from runtime.sandbox import demo_history
+from runtime.sandbox.datasets import FieldMapping
+from runtime.sandbox.store import import_dataset
 from runtime.store import documents
 from runtime.store.db import make_engine, make_sessionmaker, transaction
 from runtime.store.models import Record, User
+from runtime.store.sandbox_models import Dataset
 from runtime.store.users import create_user
 
 __all__ = ["DEMO_DOCUMENTS", "load_demo"]
@@ -29,11 +34,17 @@ DEMO_DIR = Path(__file__).parent / "demo"
 DEMO_DOCUMENTS = (
     "deal.form.json",
     "lead.form.json",
+    "declaration.form.json",
     "quote-discount.workflow.json",
     "lead-follow-up.workflow.json",
+    "travel-declaration.workflow.json",
     "sales.permission_matrix.json",
 )
 DEMO_USERS = (("editor", "editor"), ("publisher", "publisher"), ("viewer", "viewer"))
+# A generated history to replay the travel declarations through in the
+# sandbox, read with the mapping the real BPIC 2020 log is read with.
+DEMO_DATASET = "Demo declarations (generated)"
+DEMO_MAPPING = Path(__file__).resolve().parents[1] / "docs/sandbox/bpic2020.mapping.json"
 
 
 # How many discount approvals the demo starts, so that the managers' inboxes
@@ -61,6 +72,24 @@ def start_cases(session: Session, now: datetime) -> int:
         if started == DEMO_CASES:
             break
     return started
+
+
+def load_history(session: Session, now: datetime) -> bool:
+    """The generated declarations as a sandbox dataset, unless one of that
+    name is there already (running the demo again must not add another)."""
+    if session.scalar(select(Dataset.id).where(Dataset.name == DEMO_DATASET)) is not None:
+        return False
+    mapping = msgspec.json.decode(DEMO_MAPPING.read_bytes(), type=FieldMapping)
+    import_dataset(
+        session,
+        demo_history.generate(),
+        mapping,
+        name=DEMO_DATASET,
+        kind="csv",
+        actor="demo",
+        now=now,
+    )
+    return True
 
 
 def load_demo(settings: Settings, *, password_file: Path) -> int:
@@ -129,6 +158,8 @@ def load_demo(settings: Settings, *, password_file: Path) -> int:
                 )
                 loaded.append(f"{kind}:{key}")
                 versions[f"{kind}:{key}"] = (version.version, content)
+            if load_history(session, now):
+                loaded.append("dataset:demo-declarations")
             if "form:deal" in versions:
                 number, form = versions["form:deal"]
                 if load_records(session, form=form, version=number, now=now):
