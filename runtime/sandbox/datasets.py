@@ -4,9 +4,16 @@ mapping into cases, each an ordered list of events.
 The mapping says which column holds the case id, the timestamp and the
 event's name, and optionally the actor, the actor's role, a decision and
 an outcome, and which columns are fields of the case's record (taken from
-its first event). Reading is all or nothing: a mapping that names a missing
-column, a timestamp that does not parse or a case without an id is an
-error naming the column and the line, and nothing is returned. Events out
+its first event). Its vocabulary says what the events mean to a workflow:
+which event names are decisions (``approve``/``reject``, by glob), which are
+named events a wait step listens for, which role values are which roles,
+and ``flags``: record fields set to ``yes`` when the case has an event
+matching one of their globs (routing facts a log only shows through what
+happened, such as "went to the budget owner").
+
+Reading is all or nothing: a mapping that names a missing column, a
+timestamp that does not parse or a case without an id is an error naming
+the column and the line, and nothing is returned. Events out
 of order within a case are put in time order (stable: the file's order
 breaks ties) and exact duplicates are dropped; the report counts both.
 
@@ -16,9 +23,11 @@ Pure: text in, cases out; the store and the CLI do the I/O.
 from __future__ import annotations
 
 import csv
+import fnmatch
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,6 +52,11 @@ __all__ = [
 MAX_ERRORS = 50
 
 Column = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Glob = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+SignalName = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_.-]{0,62}$")]
+RoleKey = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_-]{0,62}$")]
+FieldKey = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
+Decision = Literal["approve", "reject", "return"]
 
 
 class FieldMapping(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -56,6 +70,44 @@ class FieldMapping(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     decision: Column | None = None
     outcome: Column | None = None
     fields: list[Column] = msgspec.field(default_factory=list)
+    decisions: dict[Glob, Decision] = msgspec.field(default_factory=dict)
+    signals: dict[Glob, SignalName] = msgspec.field(default_factory=dict)
+    roles: dict[Column, RoleKey] = msgspec.field(default_factory=dict)
+    flags: dict[FieldKey, list[Glob]] = msgspec.field(default_factory=dict)
+
+    def role_of(self, value: str | None) -> str | None:
+        """A role value as a role key: as the mapping says, else lower case
+        with other characters as ``_`` (``BUDGET OWNER`` -> ``budget_owner``)."""
+        if value is None:
+            return None
+        if value in self.roles:
+            return self.roles[value]
+        key = re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_")
+        return key if key and key[0].isalpha() else f"r_{key}" if key else None
+
+    def decision_of(self, name: str, value: str | None) -> str | None:
+        """The decision an event stands for: the decision column's value
+        (translated by the globs when one matches), else the event name's."""
+        for subject in (value, name) if value else (name,):
+            for pattern, decision in self.decisions.items():
+                if fnmatch.fnmatchcase(subject, pattern):
+                    return decision
+        return value
+
+    def signal_of(self, name: str) -> str | None:
+        for pattern, signal in self.signals.items():
+            if fnmatch.fnmatchcase(name, pattern):
+                return signal
+        return None
+
+    def flagged(self, names: Iterable[str]) -> dict[str, str]:
+        seen = set(names)
+        return {
+            flag: "yes"
+            if any(fnmatch.fnmatchcase(name, g) for g in globs for name in seen)
+            else "no"
+            for flag, globs in self.flags.items()
+        }
 
     def columns(self) -> dict[str, str]:
         """Mapping key (as its pointer names it) -> column."""
@@ -82,6 +134,7 @@ class HistoryEvent(msgspec.Struct, array_like=True, omit_defaults=True):
     role: str | None = None
     decision: str | None = None
     outcome: str | None = None
+    signal: str | None = None
 
 
 @dataclass
@@ -172,6 +225,7 @@ def parse_history(text: str, mapping: FieldMapping, kind: Literal["csv", "json"]
     duplicates = 0
     order: dict[str, list[tuple[datetime, int, HistoryEvent]]] = {}
     count = 0
+    vocabulary: dict[str, tuple[str | None, str | None]] = {}
     for index, row in enumerate(rows):
         line = _at(kind, index)
         key = (row.get(mapping.case_id) or "").strip()
@@ -203,13 +257,23 @@ def parse_history(text: str, mapping: FieldMapping, kind: Literal["csv", "json"]
             value = (values.get(column) or "").strip() if column else ""
             return value or None
 
+        name = cell(mapping.event) or ""
+        meaning = vocabulary.get(name)
+        if meaning is None:
+            meaning = vocabulary[name] = (
+                mapping.decision_of(name, None),
+                mapping.signal_of(name),
+            )
         event = HistoryEvent(
             at=moment,
-            name=cell(mapping.event) or "",
+            name=name,
             actor=cell(mapping.actor),
-            role=cell(mapping.role),
-            decision=cell(mapping.decision),
+            role=mapping.role_of(cell(mapping.role)),
+            decision=mapping.decision_of(name, cell(mapping.decision))
+            if mapping.decision
+            else meaning[0],
             outcome=cell(mapping.outcome),
+            signal=meaning[1],
         )
         identity = (key, moment, event.name, event.actor, event.role, event.decision)
         if identity in seen:
@@ -235,6 +299,8 @@ def parse_history(text: str, mapping: FieldMapping, kind: Literal["csv", "json"]
         if ordered != events:
             reordered += 1
         cases[key].events = [event for _, _, event in ordered]
+        if mapping.flags:
+            cases[key].fields.update(mapping.flagged(event.name for event in cases[key].events))
     result = list(cases.values())
     return Parsed(
         cases=result,
