@@ -232,6 +232,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Template parameter {value!r} is not declared.",
         "模板参数 {value!r} 未声明。",
     ),
+    # sandbox runs
+    "other_workflow": (
+        "The baseline is a version of {value!r}, not of the candidate's workflow.",
+        "基线 {value!r} 不是候选流程的版本。",
+    ),
+    "history_required": (
+        "Say which history to replay: a dataset or a window of the workflow's own cases.",
+        "请指定要重放的历史：数据集或本流程自身案例的时间窗口。",
+    ),
+    "unknown_version": ("There is no version {value}.", "不存在版本 {value}。"),
+    "unknown_dataset": ("There is no dataset {value}.", "不存在数据集 {value}。"),
+    "policy_required": (
+        "Step {node} needs a decision history cannot tell: state a policy for it.",
+        "步骤 {node} 需要历史无法给出的决定：请为其指定策略。",
+    ),
 }
 
 

@@ -185,6 +185,7 @@ def _fillers(records: list[dict[str, Any]], file_id: int) -> dict[str, list[str]
         "username": ["rep_e1", "rep_s1"],
         "changeset_id": ["1"],
         "dataset_id": ["1"],
+        "run_id": ["1"],
     }
 
 

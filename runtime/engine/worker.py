@@ -1,5 +1,6 @@
 """``trellis worker``: starts scheduled cases, fires due timers and drains
-the outbox, for ever.
+the outbox, for ever; a thread beside the loop performs queued sandbox
+runs (each in a child process, so a long replay holds up nothing).
 
 Several workers may run against one PostgreSQL (claims skip locked rows);
 SQLite runs one. SIGTERM and SIGINT stop the loop between two batches."""
@@ -52,6 +53,12 @@ def run_worker(
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
+    from runtime.sandbox.perform import watch_runs
+
+    sandbox = threading.Thread(
+        target=watch_runs, args=(settings, stop), name="sandbox-runs", daemon=True
+    )
+    sandbox.start()
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     clock = make_clock(settings.clock)
@@ -72,3 +79,4 @@ def run_worker(
                 stop.wait(poll_seconds)
     finally:
         engine.dispose()
+        sandbox.join(timeout=5)

@@ -1,4 +1,5 @@
-"""The sandbox's own tables: imported histories. A replay writes nowhere else."""
+"""The sandbox's own tables: imported histories and runs. A replay writes
+nowhere else."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from runtime.store.models import Base
 
-__all__ = ["Dataset", "DatasetCase"]
+__all__ = ["Dataset", "DatasetCase", "SandboxRun", "SandboxRunCase"]
 
 
 class Dataset(Base):
@@ -47,3 +48,49 @@ class DatasetCase(Base):
     fields: Mapped[dict[str, Any]]
     events: Mapped[list[Any]]
     started_at: Mapped[datetime]
+
+
+class SandboxRun(Base):
+    """A replay of a history through a candidate and its baseline. ``spec``
+    holds every input (the candidate's content and hash, the baseline
+    version and hash, the history's identity and hash, the policies, the
+    seed), so the same run can be repeated and gives the same report.
+    ``report`` is set only when the run completed; a cancelled or failed run
+    keeps none."""
+
+    __tablename__ = "sandbox_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workflow: Mapped[str] = mapped_column(String(64), index=True)
+    candidate_hash: Mapped[str] = mapped_column(String(80), index=True)
+    baseline_version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    spec: Mapped[dict[str, Any]]
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    report: Mapped[dict[str, Any] | None]
+    error: Mapped[dict[str, Any] | None]
+    created_by: Mapped[str] = mapped_column(String(150))
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    claimed_until: Mapped[datetime | None]
+
+
+class SandboxRunCase(Base):
+    """One case of a completed run: both ways through, where they part."""
+
+    __tablename__ = "sandbox_run_cases"
+    __table_args__ = (UniqueConstraint("run_id", "case_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("sandbox_runs.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    case_key: Mapped[str] = mapped_column(String(200))
+    changed: Mapped[bool]
+    reproduced: Mapped[bool]
+    tier: Mapped[str] = mapped_column(String(1))
+    result: Mapped[dict[str, Any]]
