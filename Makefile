@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Trellis needs Python 3.11 or newer (python3)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,studio]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,studio,ray]'
 	@touch $(STAMP)
 
 $(BUN):
