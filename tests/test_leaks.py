@@ -186,6 +186,7 @@ def _fillers(records: list[dict[str, Any]], file_id: int) -> dict[str, list[str]
         "changeset_id": ["1"],
         "dataset_id": ["1"],
         "run_id": ["1"],
+        "workflow": ["deal-review"],
     }
 
 
@@ -209,7 +210,12 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
     "/api/v1/tasks": [{}, {"scope": "team"}, {"status": "any"}],
     "/api/v1/notifications": [{}],
 }
-KEYS = {"/api/v1/regions/": "east", "/api/v1/teams/": "east-1", "/api/v1/roles/": "rep"}
+KEYS = {
+    "/api/v1/regions/": "east",
+    "/api/v1/teams/": "east-1",
+    "/api/v1/roles/": "rep",
+    "/api/v1/sandbox/gates/": "deal-review",
+}
 
 
 def _urls(path: str, fillers: dict[str, list[str]]) -> list[str]:

@@ -29,6 +29,7 @@ from runtime.api.record_export import RecordExportController
 from runtime.api.record_schema import RecordSchemaController
 from runtime.api.records import RecordController
 from runtime.api.sandbox_datasets import DatasetController
+from runtime.api.sandbox_rules import GateController, RuleController
 from runtime.api.sandbox_runs import RunController
 from runtime.api.tasks import TaskController
 from runtime.clock import make_clock
@@ -80,6 +81,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DelegationController,
             DatasetController,
             RunController,
+            RuleController,
+            GateController,
         ],
         guards=[permission_guard],
     )

@@ -25,6 +25,7 @@ from builder.plan import compile_plan
 from builder.simulate import History, MissingPolicy, Policies, RoleStats, role_stats, simulate
 from components.catalogue import CATALOGUE
 from components.engine import Plan
+from runtime.sandbox.compliance import RuleSet, case_violations
 from runtime.sandbox.impact import CaseResult, Side, compare, edits_by_node, side_of
 
 __all__ = [
@@ -52,6 +53,7 @@ class RunSpec(msgspec.Struct, kw_only=True):
     seed: int = 0
     replicates: int = 50
     value_field: str | None = None
+    rules: RuleSet | None = None  # the workflow's compliance rules, as they were
 
 
 class RunCancelled(Exception):
@@ -142,16 +144,22 @@ def _replay(histories: Sequence[History]) -> list[CaseResult]:
             # (History that cannot answer the baseline either is a baseline
             # mismatch, reported as such, not a policy the run lacks.)
             raise MissingPolicy(after.unanswered, history.key)
-        found.append(
-            compare(
-                history,
-                before,
-                after,
-                context.edits,
-                routing=context.routing,
-                value_field=spec.value_field,
-            )
+        result = compare(
+            history,
+            before,
+            after,
+            context.edits,
+            routing=context.routing,
+            value_field=spec.value_field,
         )
+        if spec.rules is not None and spec.rules.rules:
+            result.baseline.violations = case_violations(
+                spec.rules.rules, history.record, result.baseline
+            )
+            result.candidate.violations = case_violations(
+                spec.rules.rules, history.record, result.candidate
+            )
+        found.append(result)
     return found
 
 

@@ -54,6 +54,7 @@ class Side(msgspec.Struct, omit_defaults=True):
     assumed_jobs: int = 0
     policy_nodes: list[str] = msgspec.field(default_factory=list)
     waiting_at: str | None = None  # where an unfinished case stays
+    violations: list[str] = msgspec.field(default_factory=list)  # compliance rule ids
 
 
 class Mismatch(msgspec.Struct, omit_defaults=True):

@@ -341,6 +341,26 @@ def _policy_words(policies: Mapping[str, Any]) -> str:
     return json.dumps(policies, sort_keys=True, ensure_ascii=False)
 
 
+def _compliance(
+    results: Sequence[CaseResult], static: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    rows = []
+    for finding in static:
+        rule = finding["rule"]
+        before = [r.key for r in results if rule in r.baseline.violations]
+        after = [r.key for r in results if rule in r.candidate.violations]
+        new = [key for key in after if key not in set(before)]
+        rows.append(
+            {
+                **finding,
+                "baseline": {"violations": len(before), "examples": before[:_EXAMPLES]},
+                "candidate": {"violations": len(after), "examples": after[:_EXAMPLES]},
+                "new": {"violations": len(new), "examples": new[:_EXAMPLES]},
+            }
+        )
+    return rows
+
+
 def build_report(
     results: Sequence[CaseResult],
     *,
@@ -349,7 +369,10 @@ def build_report(
     teams: Mapping[str, str | None],
     replicates: Sequence[Mapping[str, Side]] = (),
     derived_fields: Sequence[str] = (),
+    compliance: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
+    """``compliance``: the static findings per rule (the replay's
+    violations are read from the results)."""
     """``results`` in case order; ``replicates``: per bootstrap replicate,
     the candidate side of each tier-C case."""
     changed = [r for r in results if r.changed]
@@ -419,6 +442,7 @@ def build_report(
             "intervals": cycle_intervals,
         },
         "outcomes": _outcomes(results, replicates),
+        "compliance": _compliance(results, compliance),
         "captured": _captured(results),
         "edits": [
             {"index": i, **msgspec.to_builtins(change)}

@@ -25,8 +25,10 @@ from builder.errors import error
 from builder.simulate import History, MissingPolicy, Policies
 from builder.validate import check
 from components.catalogue import CATALOGUE
+from runtime.sandbox.compliance import RuleSet, static_findings
 from runtime.sandbox.execute import Executor, RunCancelled, RunSpec, replay_all
 from runtime.sandbox.report import build_report
+from runtime.sandbox.rules import latest_rules
 from runtime.sandbox.sources import (
     dataset_histories,
     people_now,
@@ -37,6 +39,7 @@ from runtime.sandbox.sources import (
 from runtime.store import audit, documents
 from runtime.store.db import transaction
 from runtime.store.errors import InvalidError, NotFoundError
+from runtime.store.matrix_rules import live_matrices
 from runtime.store.sandbox_models import Dataset, SandboxRun, SandboxRunCase
 
 __all__ = [
@@ -174,6 +177,16 @@ def request_run(session: Session, body: RunRequest, *, actor: str, now: datetime
             "state a policy for each (or a default): " + ", ".join(missing),
             [error(f"/policies/nodes/{node}", "policy_required", node=node) for node in missing],
         )
+    rule_row = latest_rules(session, workflow)
+    rules = msgspec.convert(rule_row.rules, RuleSet) if rule_row is not None else None
+    compliance = (
+        {
+            "version": rule_row.version,
+            "static": static_findings(rules, content, live_matrices(session)),
+        }
+        if rule_row is not None and rules is not None
+        else None
+    )
     spec = RunSpec(
         workflow=workflow,
         candidate=content,
@@ -185,13 +198,19 @@ def request_run(session: Session, body: RunRequest, *, actor: str, now: datetime
         seed=body.seed,
         replicates=max(0, min(body.replicates, 1000)),
         value_field=body.value_field,
+        rules=rules,
     )
     run = SandboxRun(
         workflow=workflow,
         candidate_hash=digest,
         baseline_version=baseline.version,
         status="queued",
-        spec={"run": msgspec.to_builtins(spec), "history": history, "candidate_label": label},
+        spec={
+            "run": msgspec.to_builtins(spec),
+            "history": history,
+            "candidate_label": label,
+            "compliance": compliance,
+        },
         done=0,
         total=0,
         cancel_requested=False,
@@ -291,6 +310,7 @@ def perform_run(
         spec = msgspec.convert(run.spec["run"], RunSpec)
         history = dict(run.spec["history"])
         label = run.spec.get("candidate_label")
+        compliance = run.spec.get("compliance") or {}
         histories, people = _histories(session, history, spec)
         session.execute(
             update(SandboxRun).where(SandboxRun.id == run_id).values(total=len(histories))
@@ -343,6 +363,7 @@ def perform_run(
         "policies": msgspec.to_builtins(spec.policies),
         "seed": spec.seed,
         "replicates": spec.replicates,
+        "rules_version": compliance.get("version"),
     }
     teams = {name: member.team for name, member in people.members.items()}
     report = build_report(
@@ -352,6 +373,7 @@ def perform_run(
         teams=teams,
         replicates=outcome.replicates,
         derived_fields=history.get("derived_fields", ()),
+        compliance=compliance.get("static", ()),
     )
     with transaction(factory) as session:
         wanted = session.scalar(select(SandboxRun.cancel_requested).where(SandboxRun.id == run_id))

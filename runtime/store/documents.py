@@ -403,6 +403,10 @@ def activate(
     if previous == number and pointer is not None:
         return pointer, None
     action = "rollback" if previous is not None and number < previous else "activate"
+    if kind == "workflow" and action == "activate":
+        from runtime.store.publish_gates import require_sandbox_report
+
+        require_sandbox_report(session, key, variant, target.hash)
     if pointer is None:
         pointer = ActiveVersion(
             document_id=document.id,

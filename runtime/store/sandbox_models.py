@@ -11,7 +11,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from runtime.store.models import Base
 
-__all__ = ["Dataset", "DatasetCase", "SandboxRun", "SandboxRunCase"]
+__all__ = [
+    "Dataset",
+    "DatasetCase",
+    "PublishGate",
+    "RuleSetVersion",
+    "SandboxRun",
+    "SandboxRunCase",
+]
 
 
 class Dataset(Base):
@@ -94,3 +101,32 @@ class SandboxRunCase(Base):
     reproduced: Mapped[bool]
     tier: Mapped[str] = mapped_column(String(1))
     result: Mapped[dict[str, Any]]
+
+
+class RuleSetVersion(Base):
+    """A workflow's compliance rules, versioned: each change is a new row,
+    and a run records the version it checked."""
+
+    __tablename__ = "sandbox_rule_sets"
+    __table_args__ = (UniqueConstraint("workflow", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workflow: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    rules: Mapped[dict[str, Any]]
+    message: Mapped[str] = mapped_column(String(500), default="")
+    author: Mapped[str] = mapped_column(String(150))
+    created_at: Mapped[datetime]
+
+
+class PublishGate(Base):
+    """A variant of a workflow that goes live only with a completed sandbox
+    run of exactly the content being made live."""
+
+    __tablename__ = "publish_gates"
+
+    workflow: Mapped[str] = mapped_column(String(64), primary_key=True)
+    variant: Mapped[str] = mapped_column(String(63), primary_key=True)
+    require_sandbox: Mapped[bool]
+    updated_by: Mapped[str] = mapped_column(String(150))
+    updated_at: Mapped[datetime]
