@@ -290,11 +290,12 @@ def _rng(seed: int, replicate: int, *parts: str) -> random.Random:
 @dataclass(order=True)
 class _Pending:
     at: datetime
-    order: int  # answers (0) before timers (1) at the same moment
+    order: int  # timers (0) before answers (1) at the same moment, as the worker fires them
     ident: str
     event: Event = field(compare=False)
     used: int | None = field(default=None, compare=False)
     source: str = field(default="history", compare=False)
+    actor: str | None = field(default=None, compare=False)  # who history says answered
 
 
 class _Case:
@@ -375,7 +376,7 @@ class _Case:
             self.taken.add(index)
             at = task.opened + timedelta(seconds=happening.waited)
             event = self._event_for(task, happening.decision, happening.actor, happening.data)
-            return _Pending(at, 0, task.task, event, used=index)
+            return _Pending(at, 1, task.task, event, used=index, actor=happening.actor)
         if not self._rest():
             return None  # history ends here: the case stays open, as it did
         return self._policy_answer(task)
@@ -396,11 +397,11 @@ class _Case:
             self.taken.add(index)
             at = task.opened + timedelta(seconds=happening.waited)
             event = self._event_for(task, happening.decision, None, happening.data)
-            return _Pending(at, 0, task.task, event, used=index, source="policy")
+            return _Pending(at, 1, task.task, event, used=index, source="policy")
         if isinstance(policy, Fixed):
             at = task.opened + parse_duration(policy.after)
             event = self._event_for(task, policy.decision, None, policy.data)
-            return _Pending(at, 0, task.task, event, source="policy")
+            return _Pending(at, 1, task.task, event, source="policy")
         rate = stats.approve_rate
         decision = "approve" if rate is None or rng.random() < rate else "reject"
         if policy.after is not None:
@@ -410,7 +411,7 @@ class _Case:
         else:
             wait = timedelta(0)
         event = self._event_for(task, decision, None, None)
-        return _Pending(task.opened + wait, 0, task.task, event, source="policy")
+        return _Pending(task.opened + wait, 1, task.task, event, source="policy")
 
     def _signal(self, name: str, since: datetime) -> _Pending | None:
         index = self._find(lambda h: h.kind == "signal" and h.signal == name)
@@ -420,7 +421,7 @@ class _Case:
         self.taken.add(index)
         event = Signal(name=name, payload=dict(happening.data or {}))
         return _Pending(
-            since + timedelta(seconds=happening.waited), 0, f"signal:{name}", event, used=index
+            since + timedelta(seconds=happening.waited), 1, f"signal:{name}", event, used=index
         )
 
     # -- the loop ---------------------------------------------------------------
@@ -511,7 +512,7 @@ class _Case:
             if pending is not None:
                 found.append(pending)
         for timer, due in self.timers.items():
-            found.append(_Pending(due, 1, timer, TimerFired(timer=timer)))
+            found.append(_Pending(due, 0, timer, TimerFired(timer=timer)))
         for token in state.tokens:
             name = token.wait.get("signal")
             key = f"signal:{token.id}"
@@ -520,7 +521,7 @@ class _Case:
                     self.answers[key] = self._signal(name, token.entered_at)
                 pending = self.answers[key]
                 if pending is not None:
-                    found.append(_Pending(pending.at, 0, key, pending.event, pending.used))
+                    found.append(_Pending(pending.at, 1, key, pending.event, pending.used))
         return found
 
     def finish(self, state: InstanceState) -> CaseRun:
@@ -555,8 +556,11 @@ class _Case:
                 task.source = "history" if chosen.source == "history" else "policy"
                 if chosen.source == "policy" and task.node not in self.run.policy_nodes:
                     self.run.policy_nodes.append(task.node)
-                by = getattr(chosen.event, "by", None)
-                if by:
+                if isinstance(chosen.event, (Decided, TaskCompleted)):
+                    # Who answers is settled now: an escalation since the
+                    # answer was found may have handed the task on.
+                    by = self._decider(task, chosen.actor)
+                    chosen.event = msgspec.structs.replace(chosen.event, by=by)
                     self.decided.setdefault(task.task, set()).add(by)
                 self.answers.pop(chosen.ident, None)
             if chosen.used is not None:

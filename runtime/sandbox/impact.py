@@ -32,7 +32,7 @@ __all__ = [
 Tier = Literal["A", "B", "C"]
 
 
-class TaskLine(msgspec.Struct, array_like=True):
+class TaskLine(msgspec.Struct):
     node: str
     level: int | None
     role: str | None

@@ -375,10 +375,17 @@ def perform_run(
         derived_fields=history.get("derived_fields", ()),
         compliance=compliance.get("static", ()),
     )
+    finished = clock()  # read before the write transaction (the manual clock reads the database)
     with transaction(factory) as session:
-        wanted = session.scalar(select(SandboxRun.cancel_requested).where(SandboxRun.id == run_id))
-        if wanted:
-            return _finish(factory, run_id, "cancelled", clock(), None)
+        run = session.get(SandboxRun, run_id, with_for_update=True)
+        if run is None or run.cancel_requested:
+            # Cancelled after the last partition: still no report.
+            session.execute(
+                update(SandboxRun)
+                .where(SandboxRun.id == run_id)
+                .values(status="cancelled", finished_at=finished, claimed_until=None)
+            )
+            return "cancelled"
         rows = [
             {
                 "run_id": run_id,
@@ -397,7 +404,7 @@ def perform_run(
         session.execute(
             update(SandboxRun)
             .where(SandboxRun.id == run_id)
-            .values(status="completed", report=report, finished_at=clock(), claimed_until=None)
+            .values(status="completed", report=report, finished_at=finished, claimed_until=None)
         )
     return "completed"
 
