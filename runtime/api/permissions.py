@@ -18,7 +18,14 @@ from runtime.api.problems import Problem
 from runtime.store.matrix_rules import may_take
 from runtime.store.users import PLATFORM_ROLES as ROLES
 
-__all__ = ["ACTIONS", "ROLES", "may", "permission_guard", "require_matrix_action"]
+__all__ = [
+    "ACTIONS",
+    "ROLES",
+    "may",
+    "permission_guard",
+    "require_matrix_action",
+    "require_sandbox",
+]
 
 ACTIONS: dict[str, frozenset[str]] = {
     "documents.read": frozenset(ROLES),
@@ -70,3 +77,14 @@ def require_matrix_action(
             + (f" on {workflow}" if workflow else "")
             + " to roles you do not hold; ask an administrator for one of them.",
         )
+
+
+def require_sandbox(
+    session: Session, user: Any, now: datetime, workflow: str | None = None
+) -> None:
+    """Replays touch only the sandbox's own tables: platform administrators
+    (who run the system) may always run them; anyone else needs the
+    matrix's ``run_sandbox`` once a matrix governs it."""
+    if user.role == "admin":
+        return
+    require_matrix_action(session, user, "run_sandbox", now, workflow)

@@ -19,7 +19,7 @@ from builder.errors import error
 from runtime.api.deps import DB, ClockDep, CurrentUser
 from runtime.api.pagination import IdCursor, Limit, decode_cursor, encode_cursor
 from runtime.api.params import PathId
-from runtime.api.permissions import require_matrix_action
+from runtime.api.permissions import require_sandbox
 from runtime.api.problems import Problem, problem_responses
 from runtime.sandbox.datasets import DatasetError, FieldMapping
 from runtime.sandbox.store import import_dataset
@@ -110,7 +110,7 @@ class DatasetController(Controller):
         clock: ClockDep,
     ) -> DatasetOut:
         now = clock.now()
-        require_matrix_action(db, request.user, "run_sandbox", now)
+        require_sandbox(db, request.user, now)
         mapping = _mapping(data.mapping)
         raw = data.file.file.read(MAX_DATASET_BYTES + 1)
         if len(raw) > MAX_DATASET_BYTES:

@@ -11,7 +11,7 @@ from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 
 from runtime.api.deps import DB, ClockDep, CurrentUser
-from runtime.api.permissions import require_matrix_action
+from runtime.api.permissions import require_sandbox
 from runtime.api.problems import Problem, problem_responses
 from runtime.sandbox.compliance import RuleSet
 from runtime.sandbox.rules import latest_rules, save_rules
@@ -95,7 +95,7 @@ class RuleController(Controller):
         clock: ClockDep,
     ) -> RulesOut:
         now = clock.now()
-        require_matrix_action(db, request.user, "run_sandbox", now, workflow)
+        require_sandbox(db, request.user, now, workflow)
         rules = RuleSet(rules=data.rules)
         row = save_rules(
             db, workflow, rules, message=data.message, actor=request.user.username, now=now

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from runtime.api.deps import DB, ClockDep, CurrentUser
 from runtime.api.pagination import IdCursor, Limit, decode_cursor, encode_cursor
 from runtime.api.params import PathId
-from runtime.api.permissions import require_matrix_action
+from runtime.api.permissions import require_sandbox
 from runtime.api.problems import Problem, problem_responses
 from runtime.sandbox.markdown import render_markdown
 from runtime.sandbox.runs import RunRequest, request_cancel, request_run
@@ -132,7 +132,7 @@ class RunController(Controller):
         clock: ClockDep,
     ) -> RunCreated:
         now = clock.now()
-        require_matrix_action(db, request.user, "run_sandbox", now, data.candidate.workflow)
+        require_sandbox(db, request.user, now, data.candidate.workflow)
         run = request_run(db, data, actor=request.user.username, now=now)
         return RunCreated(id=run.id, status=run.status, candidate_hash=run.candidate_hash)
 

@@ -54,9 +54,11 @@ def headline(report: dict[str, Any]) -> list[str]:
     ]
     for row in report["approvals"]:
         if row["delta"]:
+            approved = row["approved"]
             lines.append(
                 f"Decisions at {row['node']} level {row['level']} ({row['role'] or 'anyone'}): "
-                f"{_n(row['baseline'])} -> {_n(row['candidate'])} ({_signed(row['delta'])})"
+                f"{_n(row['baseline'])} -> {_n(row['candidate'])} ({_signed(row['delta'])}); "
+                f"approvals {_n(approved['baseline'])} -> {_n(approved['candidate'])}"
             )
     intervals = cycle.get("intervals") or {}
     median_interval = intervals.get("median_hours")

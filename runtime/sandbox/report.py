@@ -121,16 +121,23 @@ def _workload(results: Sequence[CaseResult], teams: Mapping[str, str | None]) ->
 
 
 def _approvals(results: Sequence[CaseResult]) -> list[dict[str, Any]]:
-    def count(sides: Iterable[Side]) -> Counter[tuple[str, int, str]]:
+    """Decisions per approval step and level, and how many approved."""
+
+    def count(sides: Iterable[Side], approved_only: bool) -> Counter[tuple[str, int, str]]:
         found: Counter[tuple[str, int, str]] = Counter()
         for side in sides:
             for task in side.tasks:
-                if task.level is not None and task.decision is not None:
-                    found[(task.node, task.level, task.role or "")] += 1
+                if task.level is None or task.decision is None:
+                    continue
+                if approved_only and task.decision != "approved":
+                    continue
+                found[(task.node, task.level, task.role or "")] += 1
         return found
 
-    before = count(r.baseline for r in results)
-    after = count(r.candidate for r in results)
+    before = count((r.baseline for r in results), False)
+    after = count((r.candidate for r in results), False)
+    yes_before = count((r.baseline for r in results), True)
+    yes_after = count((r.candidate for r in results), True)
     return [
         {
             "node": node,
@@ -139,6 +146,10 @@ def _approvals(results: Sequence[CaseResult]) -> list[dict[str, Any]]:
             "baseline": before[(node, level, role)],
             "candidate": after[(node, level, role)],
             "delta": after[(node, level, role)] - before[(node, level, role)],
+            "approved": {
+                "baseline": yes_before[(node, level, role)],
+                "candidate": yes_after[(node, level, role)],
+            },
         }
         for node, level, role in sorted(set(before) | set(after))
     ]
