@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -71,6 +71,7 @@ __all__ = [
     "NextRecorded",
     "Policies",
     "Policy",
+    "Resampled",
     "RoleStats",
     "TaskRun",
     "role_stats",
@@ -164,6 +165,29 @@ class RoleStats:
         approved = sum(1 for _ in range(total) if rng.random() * total < self.approved)
         durations = tuple(rng.choice(self.durations) for _ in self.durations)
         return RoleStats(approved, total - approved, tuple(sorted(durations)))
+
+
+class Resampled(Mapping[str, RoleStats]):
+    """A bootstrap replicate of the role statistics, each role drawn again
+    (seeded by seed, replicate and role) only when a policy asks for it."""
+
+    def __init__(self, stats: Mapping[str, RoleStats], seed: int, replicate: int) -> None:
+        self._stats = stats
+        self._seed = seed
+        self._replicate = replicate
+        self._drawn: dict[str, RoleStats] = {}
+
+    def __getitem__(self, role: str) -> RoleStats:
+        if role not in self._drawn:
+            rng = _rng(self._seed, self._replicate, "stats", role)
+            self._drawn[role] = self._stats[role].resampled(rng)
+        return self._drawn[role]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._stats)
+
+    def __len__(self) -> int:
+        return len(self._stats)
 
 
 def role_stats(histories: Sequence[History]) -> dict[str, RoleStats]:
@@ -274,7 +298,8 @@ def task_role(plan: Plan, node: str, level: int | None) -> str | None:
     config = plan.nodes[node].config
     levels = getattr(config, "levels", None)
     if levels is not None and level is not None and 0 < level <= len(levels):
-        return levels[level - 1].role
+        role = levels[level - 1].role
+        return role if isinstance(role, str) else None
     assignee = getattr(config, "assignee", None)
     role = getattr(assignee, "role", None) if assignee is not None else None
     return role if isinstance(role, str) else None

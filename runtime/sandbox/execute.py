@@ -22,7 +22,15 @@ import msgspec
 from builder.diff import Change, diff
 from builder.directory import Snapshot
 from builder.plan import compile_plan
-from builder.simulate import History, MissingPolicy, Policies, RoleStats, role_stats, simulate
+from builder.simulate import (
+    History,
+    MissingPolicy,
+    Policies,
+    Resampled,
+    RoleStats,
+    role_stats,
+    simulate,
+)
 from components.catalogue import CATALOGUE
 from components.engine import Plan
 from runtime.sandbox.compliance import RuleSet, case_violations
@@ -168,12 +176,7 @@ def _replicate(replicate: int, histories: Sequence[History]) -> dict[str, Side]:
     again from history (a bootstrap replicate)."""
     context = _CONTEXT
     assert context is not None
-    from builder.simulate import _rng
-
-    stats = {
-        role: value.resampled(_rng(context.spec.seed, replicate, "stats", role))
-        for role, value in context.stats.items()
-    }
+    stats = Resampled(context.stats, context.spec.seed, replicate)
     return {
         history.key: side_of(
             simulate(

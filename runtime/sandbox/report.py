@@ -172,11 +172,14 @@ def _paths(results: Sequence[CaseResult]) -> dict[str, Any]:
 
 
 def _interval(values: Sequence[float]) -> list[float] | None:
+    """The 2.5th and 97.5th percentiles (counts stay whole numbers)."""
     ordered = sorted(values)
     if not ordered:
         return None
-    low, high = percentile(ordered, 0.025), percentile(ordered, 0.975)
-    return [round(float(low or 0), 2), round(float(high or 0), 2)]
+    low, high = percentile(ordered, 0.025) or 0, percentile(ordered, 0.975) or 0
+    if all(isinstance(v, int) for v in ordered):
+        return [low, high]
+    return [round(float(low), 2), round(float(high), 2)]
 
 
 def _outcomes(
