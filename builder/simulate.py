@@ -35,6 +35,7 @@ from builder.advance import advance
 from builder.durations import parse_duration
 from components.engine import (
     CallWebhook,
+    Cancel,
     CancelTimer,
     CloseTask,
     CreateTask,
@@ -78,6 +79,9 @@ __all__ = [
     "simulate",
     "task_role",
 ]
+
+# What can answer a step.
+_ANSWERS = frozenset({"decision", "completion", "signal", "job"})
 
 # role_stats' entry for all roles together.
 ANY_ROLE = "*"
@@ -354,8 +358,12 @@ class _Case:
     # -- history lookups --------------------------------------------------------------
 
     def _rest(self) -> bool:
-        """History still has happenings this case has not used."""
-        return len(self.taken) < len(self.history.happenings)
+        """History still has answers this case has not used (events the
+        mapping gave no meaning, or a cancellation, answer no step)."""
+        return any(
+            index not in self.taken and happening.kind in _ANSWERS
+            for index, happening in enumerate(self.history.happenings)
+        )
 
     def _find(self, want: Any) -> int | None:
         for index, happening in enumerate(self.history.happenings):
@@ -547,6 +555,12 @@ class _Case:
                 pending = self.answers[key]
                 if pending is not None:
                     found.append(_Pending(pending.at, 1, key, pending.event, pending.used))
+        cancel = self._find(lambda h: h.kind == "cancel")
+        if cancel is not None:
+            # A cancellation happened at a moment, not in answer to a step.
+            happening = self.history.happenings[cancel]
+            event = Cancel(by=happening.actor or "someone", reason=happening.name)
+            found.append(_Pending(happening.at, 1, "cancel", event, cancel))
         return found
 
     def finish(self, state: InstanceState) -> CaseRun:
@@ -576,6 +590,8 @@ class _Case:
                 self.timers.pop(chosen.ident, None)
             elif chosen.ident.startswith("signal:"):
                 self.answers.pop(chosen.ident, None)
+            elif chosen.ident == "cancel" and chosen.used is not None:
+                self.taken.add(chosen.used)
             else:
                 task = self.tasks[chosen.ident]
                 task.source = "history" if chosen.source == "history" else "policy"

@@ -66,6 +66,12 @@ def test_a_shorter_deadline_replayed_over_live_cases_sends_nothing(
     [slow] = tasks(org["bob"])
     org["bob"].post(f"{API}/tasks/{slow['id']}/complete", json={"data": {"notes": "late"}})
     work_once(manual)
+    org.admin.post(f"{API}/records/lead", json={"data": {"company": "Gone", "owner": "alice"}})
+    gone = next(
+        c for c in org.admin.get(f"{API}/instances").json()["items"] if c["status"] == "running"
+    )
+    advance_clock(org, "PT5H")
+    assert org.admin.post(f"{API}/instances/{gone['id']}/cancel").status_code == 200
 
     draft = copy.deepcopy(lead_follow_up(robot.url))
     draft["nodes"][1]["config"]["sla"]["due"] = "PT8H"
@@ -87,8 +93,10 @@ def test_a_shorter_deadline_replayed_over_live_cases_sends_nothing(
     run = org.admin.get(f"{API}/sandbox/runs/{asked.json()['id']}").json()
     assert run["status"] == "completed", run.get("error")
     report = run["report"]
-    assert report["cases"] == 2
-    assert report["baseline_reproduction"]["reproduced"] == 2, report["baseline_reproduction"]
+    assert report["cases"] == 3
+    assert report["baseline_reproduction"]["reproduced"] == 3, report["baseline_reproduction"]["examples"]
+    cancelled = [r for r in report["outcomes"] if r["outcome"] == "cancelled"]
+    assert cancelled[0]["baseline"] == cancelled[0]["candidate"] == 1  # at 5 h, before 8 h
     # With 8 h both leads run out: bob at 8 h, the director at 10 h (the
     # quick one's answer came at 10 h too; the worker fires timers first).
     assert report["sla"]["baseline"]["escalations"] == 1

@@ -21,6 +21,7 @@ from builder.directory import Snapshot
 from builder.replay import RecordedCase
 from builder.simulate import Happening, History
 from components.engine import (
+    Cancel,
     Decided,
     Delegation,
     Member,
@@ -162,6 +163,16 @@ def _runtime_history(case: RecordedCase) -> History:
                     node=node,
                     level=level,
                     data=getattr(event, "data", None),
+                )
+            )
+        elif isinstance(event, Cancel):
+            happenings.append(
+                Happening(
+                    at=step.at,
+                    waited=(step.at - since).total_seconds(),
+                    kind="cancel",
+                    actor=event.by,
+                    name=event.reason,
                 )
             )
         elif isinstance(event, Signal):
