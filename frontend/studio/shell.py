@@ -9,6 +9,7 @@ import reflex as rx
 
 from studio.labels import LANGUAGES
 from studio.records.nav import records_menu
+from studio.sandbox import SANDBOX_ROUTE
 from studio.session import HOME_ROUTE, SessionState
 from studio.tasks.notices import notices_menu
 
@@ -21,6 +22,7 @@ NAVIGATION = (
     ("/matrices", "matrices.nav"),
     ("/tasks", "nav.tasks"),
     ("/cases", "nav.cases"),
+    (SANDBOX_ROUTE, "sandbox.nav"),
 )
 
 

@@ -32,6 +32,11 @@ from studio.records.detail_state import RecordState
 from studio.records.list_page import records_page
 from studio.records.list_state import RecordListState
 from studio.records.new_record import NewRecordState, new_record_page
+from studio.sandbox import RUN_ROUTE, SANDBOX_ROUTE
+from studio.sandbox.run_page import run_page
+from studio.sandbox.run_state import RunState
+from studio.sandbox.setup_page import sandbox_page
+from studio.sandbox.setup_state import SetupState
 from studio.session import EDITOR_ROUTE, HOME_ROUTE, LOGIN_ROUTE, SessionState
 from studio.shell import shell
 from studio.tasks.inbox_page import inbox_page
@@ -145,4 +150,17 @@ app.add_page(
     route="/cases/[id]",
     title=TITLE,
     on_load=[SessionState.require_login, CaseState.open],
+)
+# The sandbox: set a simulation up, then follow it and read its report.
+app.add_page(
+    lambda: shell(sandbox_page()),
+    route=SANDBOX_ROUTE,
+    title=TITLE,
+    on_load=[SessionState.require_login, SetupState.open],
+)
+app.add_page(
+    lambda: shell(run_page()),
+    route=RUN_ROUTE,
+    title=TITLE,
+    on_load=[SessionState.require_login, RunState.open],
 )
