@@ -73,6 +73,7 @@ bench: install chromium
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/persist.py
 	$(BIN)/python bench/tasks_http.py
+	$(BIN)/python bench/sandbox.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis $(TOOLS) \
