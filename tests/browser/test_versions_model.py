@@ -1,25 +1,37 @@
 """The versions page's pure parts, without a browser: a diff coloured on the canvas and
-put in words, and the page's first choices.
+put in words, the page's first choices, and what the dialogs say of the sandbox gate.
 
 The diffs are real: the API's own (``GET .../diff`` through the test client) or
-``builder.diff`` turned into JSON the way the API sends it.
+``builder.diff`` turned into JSON the way the API sends it; so is one sandbox gate
+status, with a run performed in-process.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
-from collections.abc import Callable
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import msgspec
 import pytest
 from litestar.testing import TestClient
+from sqlalchemy.engine import Engine
 
 from builder.diff import diff
+from runtime.api.app import create_app
+from runtime.config import Settings
+from runtime.sandbox.perform import perform_queued
 from studio.editor.graph import graph
-from studio.labels import text
+from studio.labels import LABELS, text
+from studio.versions import gate
 from studio.versions.changes import group, highlight, overlay, segments, target
 from studio.versions.choice import default_pair, move_kind, still_there
+from tests import test_sandbox_runs as runs
+from tests.cases import publish, signed_in
 from tests.documents import api_example, deal_form
 
 Client = TestClient[Any]
@@ -223,3 +235,192 @@ def test_what_activating_a_version_does_to_a_variant() -> None:
         == "Variant default: version 3 → version 2"
     )
     assert text("zh-CN", "versions.move_effect", to=2).startswith("新的流程实例将使用版本 2")
+
+
+# ---- the sandbox gate ------------------------------------------------------------------
+
+VERSIONS = Path(gate.__file__).parent
+
+
+def run(run_id: int, digest: str = "sha256:aaa", **figures: Any) -> dict[str, Any]:
+    """One run as ``GET /sandbox/gates/{workflow}`` names it."""
+    return {
+        "id": run_id,
+        "candidate_hash": digest,
+        "baseline_version": 1,
+        "finished_at": "2024-05-01T10:00:00+00:00",
+        "cases": 20,
+        "reproduced": 19,
+        "mismatched": 1,
+        "changed": 10,
+        "tiers": {"A": 10, "B": 8, "C": 2},
+        "compliance_new_violations": 3,
+        **figures,
+    }
+
+
+def status(**given: Any) -> gate.GateStatus:
+    body = {
+        "workflow": "travel-declaration",
+        "draft_hash": "sha256:aaa",
+        "report": None,
+        "latest": None,
+        "stale": False,
+        "gates": {},
+        **given,
+    }
+    return gate.GateStatus.decode(body)
+
+
+def test_a_report_of_exactly_the_draft_is_named_with_its_figures_and_link() -> None:
+    found = gate.box(status(report=run(7), latest=run(7)), "en")
+    assert found.kind == "report"
+    assert found.text == (
+        "Sandbox run #7: 20 cases, baseline reproduced 19 (1 mismatches), "
+        "10 change path (A 10 · B 8 · C 2), 3 new compliance violations"
+    )
+    assert (found.link, found.link_text) == ("/sandbox/7", "Open the report")
+    chinese = gate.box(status(report=run(7)), "zh-CN")
+    assert chinese.text.startswith("模拟运行 #7：20 个流程实例，基线重放一致 19 个（1 个不一致）")
+    assert "新增合规违规 3 项" in chinese.text and chinese.link_text == "查看报告"
+    # The report of exactly the draft wins even when a newer run is of other content.
+    newer = gate.box(status(report=run(7), latest=run(9, "sha256:bbb"), stale=True), "en")
+    assert (newer.kind, newer.link) == ("report", "/sandbox/7")
+
+
+def test_a_report_of_other_content_is_stale_and_links_to_that_report() -> None:
+    found = gate.box(status(latest=run(9, "sha256:bbb"), stale=True), "en")
+    assert found.kind == "stale"
+    assert found.text == "The latest sandbox report is of another version of this draft (stale)."
+    assert (found.link, found.link_text) == ("/sandbox/9", "Open that report")
+    assert gate.box(status(latest=run(9, "sha256:bbb")), "zh-CN").text.endswith("（已过时）。")
+
+
+def test_no_run_yet_links_to_the_sandbox_with_the_workflow_chosen() -> None:
+    found = gate.box(status(), "en")
+    assert found.kind == "none"
+    assert found.text == "No sandbox run of this draft yet."
+    assert (found.link, found.link_text) == (
+        "/sandbox?workflow=travel-declaration",
+        "Run the sandbox",
+    )
+    assert gate.box(status(), "zh-CN").text == "此草稿尚无沙盒模拟运行。"
+    # A draft that cannot be published has no hash, and so no report either.
+    assert gate.box(status(draft_hash=None, latest=None), "en").kind == "none"
+    assert gate.sandbox_route("a b/c") == "/sandbox?workflow=a%20b%2Fc"
+    assert gate.sandbox_route("") == "/sandbox"
+
+
+def test_the_variants_that_need_a_report_are_named_the_default_first() -> None:
+    gated = status(gates={"south": False, "east": True, "default": True})
+    assert gated.required() == ["default", "east"]
+    assert gated.requires("east") and not gated.requires("south")
+    assert not gated.requires("west")  # never set: not gated
+    assert gate.required_text(gated, "en") == (
+        "Going live in default, east needs a sandbox report of exactly this content."
+    )
+    assert gate.required_text(gated, "zh-CN") == (
+        "变体 默认、east 须有针对完全相同内容的沙盒报告才能生效。"
+    )
+    assert gate.required_text(status(gates={"east": False}), "en") == ""
+    assert gate.required_text(status(), "en") == ""
+
+
+def test_the_run_of_a_versions_content_is_found_by_its_hash() -> None:
+    known = status(report=run(7, "sha256:aaa"), latest=run(9, "sha256:bbb"), stale=True)
+    assert gate.has_run_text(known, "sha256:bbb", "en") == (
+        "Sandbox run #9 replayed exactly this content."
+    )
+    assert gate.has_run_text(known, "sha256:aaa", "zh-CN") == "模拟运行 #7 已重放完全相同的内容。"
+    assert gate.has_run_text(known, "sha256:ccc", "en") == ""
+    assert gate.has_run_text(known, "", "en") == ""  # a version whose hash is not known
+
+
+def test_an_odd_or_empty_status_reads_as_nothing_known() -> None:
+    empty = gate.GateStatus.decode(None)
+    assert (empty.report, empty.latest, empty.gates, empty.stale) == (None, None, {}, False)
+    partial = gate.GateStatus.decode(
+        {"workflow": "w", "report": {"id": 3, "tiers": None}, "latest": "x", "gates": {"d": 1}}
+    )
+    assert partial.report is not None and partial.latest is None
+    assert (partial.report.cases, partial.report.tiers) == (0, {"A": 0, "B": 0, "C": 0})
+    assert partial.gates == {"d": False}  # only ``true`` gates a variant
+
+
+def test_only_the_sandbox_409_is_a_refusal_for_want_of_a_report() -> None:
+    detail = (
+        "Variant 'east' of 'travel-declaration' goes live only after a completed sandbox "
+        "run of exactly this content (sha256:ab); run the sandbox on it first."
+    )
+    assert gate.refused_by_gate(409, detail)
+    assert not gate.refused_by_gate(409, "A concurrent change got there first; retry.")
+    assert not gate.refused_by_gate(422, detail)
+
+
+def test_every_gate_label_is_in_both_languages_and_every_one_used_exists() -> None:
+    for key, (en, zh) in gate.GATE_LABELS.items():
+        assert LABELS[key] == (en, zh), key  # joined to the one table, not shadowing it
+        assert sorted(re.findall(r"{(\w+)}", en)) == sorted(re.findall(r"{(\w+)}", zh)), key
+    used = {
+        node.value
+        for path in VERSIONS.glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and re.fullmatch(r"gate\.[a-z_]+", node.value)
+    }
+    assert {"gate.toggle", "gate.refused", "gate.title"} <= used
+    assert sorted(used - LABELS.keys()) == []
+
+
+@pytest.fixture
+def travel(settings: Settings, engine: Engine, make_user: Any) -> Iterator[tuple[Any, int]]:
+    """An admin's client with the travel declaration live and a small history imported."""
+    with TestClient(app=create_app(settings)) as client:
+        admin = signed_in(client, engine, make_user("admin", "root"))
+        publish(admin, runs.FORM)
+        publish(admin, runs.WORKFLOW)
+        made = admin.post(
+            f"{runs.API}/sandbox/datasets",
+            files={"file": ("declarations.csv", runs.HISTORY.encode(), "text/csv")},
+            data={"mapping": json.dumps(runs.MAPPING_JSON)},
+        )
+        assert made.status_code == 201, made.text
+        yield admin, int(made.json()["id"])
+
+
+def test_the_gate_status_of_the_api_reads_none_then_report_then_stale(
+    travel: tuple[Any, int], settings: Settings
+) -> None:
+    """The real status through the test client: the same words from the API's shape."""
+    client, dataset = travel
+    base = f"{runs.API}/documents/workflow/travel-declaration"
+    gates = f"{runs.API}/sandbox/gates/travel-declaration"
+    assert client.put(f"{gates}/default", json={"require_sandbox": True}).status_code == 200
+    draft = runs.skip_supervisor_under(500)
+    runs.save_draft(client, draft)
+    none = gate.GateStatus.decode(client.get(gates).json())
+    assert gate.box(none, "en").kind == "none" and none.required() == ["default"]
+    published = client.post(f"{base}/publish", json={"message": "skip small"}).json()
+    refused = client.put(f"{base}/active/default", json={"version": published["version"]})
+    assert gate.refused_by_gate(refused.status_code, refused.json()["detail"])
+
+    run_id = runs.ask(client, dataset).json()["id"]  # the draft: the published content
+    assert perform_queued(settings) == 1
+    report = client.get(f"{runs.API}/sandbox/runs/{run_id}").json()["report"]
+    found = gate.GateStatus.decode(client.get(gates).json())
+    assert found.report is not None and found.report.id == run_id
+    assert found.run_for(published["hash"]) == found.report
+    said = gate.box(found, "en")
+    assert said.link == f"/sandbox/{run_id}"
+    assert said.text.startswith(
+        f"Sandbox run #{run_id}: {report['cases']} cases, baseline reproduced "
+        f"{report['baseline_reproduction']['reproduced']} (0 mismatches), "
+        f"{report['changed']['cases']} change path"
+    )
+
+    changed = copy.deepcopy(draft)
+    changed["title"] = {"en": "Travel expenses"}
+    runs.save_draft(client, changed)
+    stale = gate.GateStatus.decode(client.get(gates).json())
+    assert gate.box(stale, "en").kind == "stale" and gate.box(stale, "en").link == said.link

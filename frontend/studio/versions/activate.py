@@ -4,6 +4,11 @@ The dialog names what changes before anything does ("Variant default: version 3 
 version 2") and what it means for cases. A new variant's name is checked by the
 API (its key rules); its message is shown as it is. Moving a pointer never
 rewrites history: the API records every move, and the page lists them.
+
+A variant may go live only with a sandbox report of exactly the content made live
+(its gate): the dialog says so before the move, and a move the API refuses for it
+(409) is shown as that, with the way to the Sandbox page, not as a concurrent change.
+Publishers and admins switch a variant's gate here. Rolling back is never gated.
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ from studio import api
 from studio.failure import failure_callout
 from studio.labels import text
 from studio.session import LOGIN_ROUTE, SessionState, cause_key
+from studio.versions import gate
 from studio.versions.choice import DEFAULT_VARIANT, move_kind
-from studio.versions.state import Option, VersionsState, variant_name
+from studio.versions.state import Option, VersionsState, require_sandbox, variant_name
 
 __all__ = ["NEW_VARIANT", "ActivateState", "activate_button", "activate_dialog"]
 
@@ -37,6 +43,8 @@ class ActivateState(VersionsState):
     cause: str = ""  # a label key: why, in the user's words
     detail: str = ""  # the API's own message (the variant rules, say)
     problems: list[str] = []
+    refused: bool = False  # the API refused the move for want of a sandbox report
+    gate_busy: bool = False
 
     @rx.var
     def version_options(self) -> list[Option]:
@@ -93,6 +101,61 @@ class ActivateState(VersionsState):
     def can_confirm(self) -> bool:
         return self._kind() not in ("", "same") and not self.busy
 
+    def _gated(self) -> bool:
+        """Whether the chosen move waits for the variant's sandbox gate."""
+        return (
+            self._gate is not None
+            and self._kind() in ("first", "forward")
+            and self._gate.requires(self._variant())
+        )
+
+    @rx.var
+    def gate_note(self) -> str:
+        """ "Going live in east needs a sandbox report …" for a gated move, else ""."""
+        if not self._gated():
+            return ""
+        name = gate.variant_label(self._variant(), self.lang)
+        return text(self.lang, "gate.required", variants=name)
+
+    @rx.var
+    def gate_run_note(self) -> str:
+        """The known run of exactly the chosen version's content, for a gated move."""
+        if self._gate is None or not self._gated() or not self.chosen_version.isdigit():
+            return ""
+        number = int(self.chosen_version)
+        digest = next((v.hash for v in self._versions if v.version == number), "")
+        return gate.has_run_text(self._gate, digest, self.lang)
+
+    @rx.var
+    def gate_known(self) -> bool:
+        """The gate status is read (the switch shows its state only then)."""
+        return self._gate is not None
+
+    @rx.var
+    def gate_on(self) -> bool:
+        return self._gate is not None and self._gate.requires(self._variant())
+
+    @rx.var
+    def gate_settable(self) -> bool:
+        """A variant that exists can have its gate switched (a new one once it does)."""
+        return self.chosen_variant != NEW_VARIANT and bool(self.chosen_variant)
+
+    @rx.var
+    def gate_help(self) -> str:
+        name = gate.variant_label(self._variant(), self.lang)
+        return text(self.lang, "gate.toggle_help", variant=name)
+
+    @rx.var
+    def refusal_text(self) -> str:
+        if not self.refused:
+            return ""
+        name = gate.variant_label(self._variant(), self.lang)
+        return text(self.lang, "gate.refused", n=self.chosen_version, variant=name)
+
+    @rx.var
+    def sandbox_link(self) -> str:
+        return gate.sandbox_route(self.key)
+
     @rx.var
     def confirm_text(self) -> str:
         label = "versions.rollback_confirm" if self.is_rollback else "versions.activate_confirm"
@@ -101,10 +164,11 @@ class ActivateState(VersionsState):
     def _clear(self) -> None:
         self.error = self.cause = self.detail = ""
         self.problems = []
+        self.refused = False
 
     @rx.event
-    def open_for(self, number: int) -> None:
-        """Open the dialog for version ``number`` (0: the newest)."""
+    async def open_for(self, number: int) -> AsyncIterator[Any]:
+        """Open the dialog for version ``number`` (0: the newest), then read the gates."""
         if not self._versions:
             return
         chosen = int(number) or self._versions[0].version
@@ -112,7 +176,37 @@ class ActivateState(VersionsState):
         self.chosen_variant = DEFAULT_VARIANT
         self.new_variant = self.reason = ""
         self._clear()
+        self._gate = None
         self.activate_open = True
+        yield
+        await self._load_gate()
+
+    @rx.event
+    async def set_require_sandbox(self, required: bool) -> AsyncIterator[Any]:
+        """Switch the chosen variant's gate (the API lets publishers and admins)."""
+        variant = self._variant()
+        if not variant or self.gate_busy:
+            return
+        self.gate_busy = True
+        yield
+        try:
+            self._gate = await require_sandbox(self.token, self.key, variant, bool(required))
+        except api.ApiError as problem:
+            self.gate_busy = False
+            if problem.status == 401:
+                self._forget()
+                yield rx.redirect(LOGIN_ROUTE)
+                return
+            self.error = "gate.toggle_failed"
+            self.cause = cause_key(problem)
+            self.detail = problem.detail
+            self.problems = problem.messages(self.lang)
+            await self._load_gate()  # the switch shows what holds
+            return
+        self.gate_busy = False
+        self._clear()  # an earlier refusal was under the old setting
+        label = "gate.toggle_on" if required else "gate.toggle_off"
+        yield rx.toast.info(text(self.lang, label, variant=variant_name(variant, self.lang)))
 
     @rx.event
     def set_activate_open(self, is_open: bool) -> None:
@@ -156,6 +250,11 @@ class ActivateState(VersionsState):
             if problem.status == 401:
                 self._forget()
                 yield rx.redirect(LOGIN_ROUTE)
+                return
+            if gate.refused_by_gate(problem.status, problem.detail):
+                # Not a concurrent change: this content has no sandbox report yet.
+                self.refused, self.detail = True, problem.detail
+                await self._load_gate()
                 return
             self.error = "versions.activate_failed"
             # A refused name (400/422) is explained by the API's own message.
@@ -263,6 +362,84 @@ def _consequence() -> rx.Component:
     )
 
 
+def _gate_notes() -> rx.Component:
+    """Before a gated move: that it needs a report, and the known run of this content."""
+    return rx.cond(
+        ActivateState.gate_note != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("flask-conical")),
+            rx.vstack(
+                rx.text(ActivateState.gate_note, id="activate-gate-note"),
+                rx.cond(
+                    ActivateState.gate_run_note != "",
+                    rx.text(ActivateState.gate_run_note, size="1", id="activate-gate-run"),
+                ),
+                spacing="1",
+            ),
+            color_scheme="gray",
+            size="1",
+            width="100%",
+        ),
+    )
+
+
+def _gate_switch() -> rx.Component:
+    """The chosen variant's gate; for the roles that may publish, an existing variant."""
+    return rx.cond(
+        SessionState.may_publish & ActivateState.gate_settable,
+        rx.vstack(
+            rx.hstack(
+                rx.switch(
+                    checked=ActivateState.gate_on,
+                    on_change=ActivateState.set_require_sandbox,
+                    disabled=~ActivateState.gate_known | ActivateState.gate_busy,
+                    id="activate-gate-toggle",
+                    custom_attrs={"data-known": ActivateState.gate_known},
+                ),
+                rx.text(
+                    SessionState.t["gate.toggle"],
+                    as_="label",
+                    html_for="activate-gate-toggle",
+                    size="2",
+                    weight="medium",
+                ),
+                align="center",
+                spacing="2",
+            ),
+            rx.text(ActivateState.gate_help, size="1", color_scheme="gray"),
+            spacing="1",
+            width="100%",
+            id="activate-gate",
+        ),
+    )
+
+
+def _refusal() -> rx.Component:
+    """The API's refusal for want of a sandbox report, and the way to run one."""
+    return rx.cond(
+        ActivateState.refused,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("flask-conical")),
+            rx.vstack(
+                rx.text(ActivateState.refusal_text, weight="medium"),
+                # The API's own words name the content hash: long, and unbroken.
+                rx.text(ActivateState.detail, size="1", overflow_wrap="anywhere"),
+                rx.link(
+                    SessionState.t["gate.open_sandbox"],
+                    href=ActivateState.sandbox_link,
+                    size="2",
+                    id="activate-refused-link",
+                ),
+                spacing="1",
+            ),
+            color_scheme="amber",
+            role="alert",
+            width="100%",
+            id="activate-refused",
+        ),
+    )
+
+
 def _error() -> rx.Component:
     return failure_callout(
         ActivateState.error != "",
@@ -300,7 +477,9 @@ def activate_dialog() -> rx.Component:
                     width="100%",
                 ),
                 rx.cond(ActivateState.chosen_variant == NEW_VARIANT, _new_variant()),
+                _gate_switch(),
                 _consequence(),
+                _gate_notes(),
                 rx.vstack(
                     rx.text(
                         SessionState.t["versions.activate_reason"],
@@ -319,6 +498,7 @@ def activate_dialog() -> rx.Component:
                     width="100%",
                 ),
                 _error(),
+                _refusal(),
                 rx.hstack(
                     rx.dialog.close(
                         rx.button(

@@ -5,6 +5,11 @@ The publish names the draft revision the user looked at, so a draft saved by
 someone else meanwhile is a 409 and nothing is published: the page says so and
 reloads. An invalid draft is a 422 whose errors are listed. The API decides who
 may publish; the button is only shown to roles that may.
+
+The dialog also says what the sandbox knows of exactly this draft (``gate.box``): the
+report of a completed run on its content, or that the newest report is of other
+content (stale), or that there is none yet; and which variants will not take the
+version live without one.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from studio import api
 from studio.failure import failure_callout
 from studio.labels import text
 from studio.session import LOGIN_ROUTE, SessionState, cause_key
+from studio.versions import gate
 from studio.versions.choice import DRAFT
 from studio.versions.state import VersionsState
 
@@ -35,6 +41,28 @@ class PublishState(VersionsState):
     preview: str = ""  # what the draft changes against the newest version
 
     @rx.var
+    def sandbox_kind(self) -> str:
+        """``report``, ``stale``, ``none``; "" while the gate status is not known."""
+        return gate.box(self._gate, self.lang).kind if self._gate is not None else ""
+
+    @rx.var
+    def sandbox_text(self) -> str:
+        return gate.box(self._gate, self.lang).text if self._gate is not None else ""
+
+    @rx.var
+    def sandbox_link(self) -> str:
+        return gate.box(self._gate, self.lang).link if self._gate is not None else ""
+
+    @rx.var
+    def sandbox_link_text(self) -> str:
+        return gate.box(self._gate, self.lang).link_text if self._gate is not None else ""
+
+    @rx.var
+    def sandbox_required(self) -> str:
+        """Which variants go live only with a report ("" when none does)."""
+        return gate.required_text(self._gate, self.lang) if self._gate is not None else ""
+
+    @rx.var
     def intro(self) -> str:
         revision = self._draft.revision if self._draft is not None else 0
         return text(self.lang, "versions.publish_intro", revision=revision, n=self.next_version)
@@ -50,8 +78,10 @@ class PublishState(VersionsState):
             return
         self.message = ""
         self._clear()
+        self._gate = None  # said afresh: a run may have finished since
         yield
         await self._preview()
+        await self._load_gate()
 
     async def _preview(self) -> None:
         """How much the draft changes against the newest version, as the dialog opens."""
@@ -115,6 +145,7 @@ class PublishState(VersionsState):
             await self._load()
             await self._compare()
             await self._preview()
+            await self._load_gate()  # the new draft has a report of its own, or none
             return
         self.detail = problem.detail
         self.problems = problem.messages(self.lang)
@@ -154,6 +185,46 @@ def publish_button() -> rx.Component:
     )
 
 
+def _sandbox_box() -> rx.Component:
+    """The sandbox report of exactly this draft (or why there is none), with its link."""
+    return rx.cond(
+        PublishState.sandbox_kind != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("flask-conical")),
+            rx.vstack(
+                rx.text(SessionState.t["gate.title"], weight="medium"),
+                rx.text(PublishState.sandbox_text, size="2", id="publish-sandbox-text"),
+                rx.link(
+                    PublishState.sandbox_link_text,
+                    href=PublishState.sandbox_link,
+                    size="2",
+                    id="publish-sandbox-link",
+                ),
+                rx.cond(
+                    PublishState.sandbox_required != "",
+                    rx.text(
+                        PublishState.sandbox_required,
+                        size="2",
+                        weight="medium",
+                        id="publish-sandbox-required",
+                    ),
+                ),
+                spacing="1",
+            ),
+            color_scheme=rx.match(
+                PublishState.sandbox_kind,
+                ("report", "green"),
+                ("stale", "amber"),
+                "gray",
+            ),
+            size="1",
+            width="100%",
+            id="publish-sandbox",
+            custom_attrs={"data-kind": PublishState.sandbox_kind},
+        ),
+    )
+
+
 def _error_callout() -> rx.Component:
     return failure_callout(
         PublishState.error != "",
@@ -182,6 +253,7 @@ def publish_dialog() -> rx.Component:
                     size="1",
                     color_scheme="gray",
                 ),
+                _sandbox_box(),
                 rx.text(
                     SessionState.t["versions.publish_message"],
                     as_="label",

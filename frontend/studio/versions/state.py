@@ -5,6 +5,8 @@ Everything comes from the API (``studio.api``); versions never change, so their
 contents are kept once fetched. The diff is the API's own (``GET .../diff``); this
 State only puts it in words (``changes.group``) and colours (``changes.highlight``)
 and draws the "to" document with what "from" lost put back (``changes.overlay``).
+The sandbox gate (``GET /sandbox/gates/{workflow}``) is read when a dialog opens, and
+put in words by ``gate``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import quote
 
 import reflex as rx
 
@@ -20,7 +23,7 @@ from studio import api
 from studio.editor.graph import Problem, graph, localized
 from studio.labels import text
 from studio.session import LOGIN_ROUTE, SessionState, error_key
-from studio.versions import changes, choice
+from studio.versions import changes, choice, gate
 
 __all__ = [
     "OP_COLORS",
@@ -31,6 +34,8 @@ __all__ = [
     "Option",
     "VersionRow",
     "VersionsState",
+    "gate_status",
+    "require_sandbox",
     "variant_name",
 ]
 
@@ -89,6 +94,28 @@ class HistoryRow:
     rollback: bool
 
 
+def _segment(name: str) -> str:
+    # One path segment, whatever it holds (as ``api._document`` does for keys).
+    return quote(name, safe="").replace(".", "%2E")
+
+
+async def gate_status(token: str, key: str) -> gate.GateStatus:
+    """``GET /sandbox/gates/{key}``: the sandbox report for exactly the draft, and
+    which variants go live only with one."""
+    return gate.GateStatus.decode(await api._call("GET", f"/sandbox/gates/{_segment(key)}", token))
+
+
+async def require_sandbox(token: str, key: str, variant: str, required: bool) -> gate.GateStatus:
+    """``PUT /sandbox/gates/{key}/{variant}`` (publishers and admins): the new status."""
+    body = await api._call(
+        "PUT",
+        f"/sandbox/gates/{_segment(key)}/{_segment(variant)}",
+        token,
+        json={"require_sandbox": bool(required)},
+    )
+    return gate.GateStatus.decode(body)
+
+
 def variant_name(variant: str, language: str) -> str:
     """A variant as people read it: the default one in their language, others as named."""
     return text(language, "variant.default") if variant == choice.DEFAULT_VARIANT else variant
@@ -116,6 +143,7 @@ class VersionsState(SessionState):
     selection: dict[str, Any] = {"serial": 0, "ids": []}
     show_layout: bool = False
     published: int = 0  # the version published on this page a moment ago (0: none)
+    _gate: gate.GateStatus | None = None  # None: not read (or unreadable) yet
 
     # ---- what the page shows -------------------------------------------------
 
@@ -441,6 +469,17 @@ class VersionsState(SessionState):
         else:
             self._from_document, self._to_document = from_document, to_document
         self.revision += 1
+
+    async def _load_gate(self) -> None:
+        """The sandbox gate status, read afresh (runs finish and drafts change while the
+        page is open); ``None`` when it cannot be read: the dialogs then say nothing of
+        it, and the API still decides whether a version may go live."""
+        try:
+            self._gate = await gate_status(self.token, self.key)
+        except api.ApiError as error:
+            self._gate = None
+            if error.status == 401:
+                self._forget()
 
     @rx.event
     async def refresh(self) -> AsyncIterator[Any]:
