@@ -25,14 +25,24 @@ class Snapshot:
     members: Mapping[str, Member]
     delegations: tuple[Delegation, ...] = ()
     _sorted: tuple[Member, ...] = field(default=(), compare=False, repr=False)
+    # role -> its holders in username order: an approval opening asks for a
+    # role's holders, and a sandbox replay asks it thousands of times.
+    _by_role: Mapping[str, tuple[Member, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def of(cls, members: Iterable[Member], delegations: Iterable[Delegation] = ()) -> Snapshot:
         ordered = tuple(sorted(members, key=lambda m: m.username))
+        by_role: dict[str, list[Member]] = {}
+        for member in ordered:
+            for role in member.roles:
+                by_role.setdefault(role, []).append(member)
         return cls(
             members=MappingProxyType({m.username: m for m in ordered}),
             delegations=tuple(delegations),
             _sorted=ordered,
+            _by_role=MappingProxyType({r: tuple(found) for r, found in by_role.items()}),
         )
 
     def member(self, username: str) -> Member | None:
@@ -41,12 +51,11 @@ class Snapshot:
     def with_role(
         self, role: str | None, *, region: str | None = None, min_rank: int | None = None
     ) -> list[str]:
+        pool = self._sorted if role is None else self._by_role.get(role, ())
         return [
             m.username
-            for m in self._sorted
-            if (role is None or role in m.roles)
-            and (region is None or m.region == region)
-            and (min_rank is None or m.rank >= min_rank)
+            for m in pool
+            if (region is None or m.region == region) and (min_rank is None or m.rank >= min_rank)
         ]
 
     def managers(self, username: str) -> list[str]:

@@ -243,6 +243,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "unknown_version": ("There is no version {value}.", "不存在版本 {value}。"),
     "unknown_dataset": ("There is no dataset {value}.", "不存在数据集 {value}。"),
+    "sandbox_required": (
+        "Variant {variant} goes live only after a completed sandbox run of exactly this "
+        "content ({hash}).",
+        "变体 {variant} 须先完成对该内容（{hash}）的沙盒模拟运行才能生效。",
+    ),
     "policy_required": (
         "Step {node} needs a decision history cannot tell: state a policy for it.",
         "步骤 {node} 需要历史无法给出的决定：请为其指定策略。",

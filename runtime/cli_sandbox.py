@@ -147,7 +147,9 @@ def run_replay(args: argparse.Namespace) -> int:
                 request.baseline.version = live[0]
             run = request_run(session, request, actor="cli", now=datetime.now(UTC))
             run_id = run.id
-            claim_run(session, datetime.now(UTC))
+            if claim_run(session, datetime.now(UTC), run_id) is None:
+                print(f"trellis sandbox run: run {run_id} was taken by a worker", file=sys.stderr)
+                return 1
         status = perform_run(
             sessions,
             run_id,

@@ -94,7 +94,8 @@ def test_a_shorter_deadline_replayed_over_live_cases_sends_nothing(
     assert run["status"] == "completed", run.get("error")
     report = run["report"]
     assert report["cases"] == 3
-    assert report["baseline_reproduction"]["reproduced"] == 3, report["baseline_reproduction"]["examples"]
+    reproduction = report["baseline_reproduction"]
+    assert reproduction["reproduced"] == 3, reproduction["examples"]
     cancelled = [r for r in report["outcomes"] if r["outcome"] == "cancelled"]
     assert cancelled[0]["baseline"] == cancelled[0]["candidate"] == 1  # at 5 h, before 8 h
     # With 8 h both leads run out: bob at 8 h, the director at 10 h (the

@@ -23,6 +23,7 @@ from builder.diff import Change, diff
 from builder.directory import Snapshot
 from builder.plan import compile_plan
 from builder.simulate import (
+    ApproveRate,
     History,
     MissingPolicy,
     Policies,
@@ -196,14 +197,16 @@ def _replicate(replicate: int, histories: Sequence[History]) -> dict[str, Side]:
 _RESULTS = msgspec.msgpack.Encoder()
 
 
-def _work(job: tuple[str, int, Sequence[int]]) -> bytes:
-    """One partition: case positions in, msgpack results out (cheaper to
-    send back than pickled objects)."""
+def _run_job(job: tuple[str, int, Sequence[int]]) -> Any:
     kind, number, positions = job
     histories = [_HISTORIES[i] for i in positions]
-    if kind == "replay":
-        return _RESULTS.encode(_replay(histories))
-    return _RESULTS.encode(_replicate(number, histories))
+    return _replay(histories) if kind == "replay" else _replicate(number, histories)
+
+
+def _work(job: tuple[str, int, Sequence[int]]) -> bytes:
+    """One partition in another process: case positions in, msgpack results
+    out (cheaper to send back than pickled objects)."""
+    return _RESULTS.encode(_run_job(job))
 
 
 _AS_RESULTS = msgspec.msgpack.Decoder(list[CaseResult])
@@ -241,7 +244,7 @@ class _Inline:
     def map(self, jobs: list[Job], tick: Callable[[int], bool]) -> list[Any]:
         out = []
         for job in jobs:
-            out.append(_decode(job[0], _work(job)))
+            out.append(_run_job(job))  # in this process: nothing to encode
             if not tick(len(job[2])):
                 raise RunCancelled
         return out
@@ -325,7 +328,10 @@ def replay_all(
     cases that depend on the policy. ``progress`` returning False cancels."""
     workers = workers or min(os.cpu_count() or 1, 8)
     parts = partitions or workers * 4
-    stats = role_stats(histories)
+    # Only an approve-rate policy reads the roles' statistics (a pass over
+    # every recorded decision: seconds for a million cases).
+    wanted = [spec.policies.default, *spec.policies.nodes.values()]
+    stats = role_stats(histories) if any(isinstance(p, ApproveRate) for p in wanted) else {}
     runner = _executor(executor, spec, people, stats, histories, workers)
     total = len(histories)
     done = 0

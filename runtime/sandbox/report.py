@@ -298,7 +298,8 @@ def _disclosure(
                 f"{replicates} replicates (a role history never saw decide is drawn from "
                 "everyone's decisions). The interval reflects that policy only: "
                 "people may decide differently when the rule really changes.",
-                "zh-CN": f"{len(dependent)} 个流程实例依赖历史无法给出的决定（{', '.join(nodes)}），"
+                "zh-CN": f"{len(dependent)} 个流程实例依赖历史无法给出的决定"
+                f"（{', '.join(nodes)}），"
                 f"按所选策略 {_policy_words(policies)} 补全，附 {replicates} 次自助抽样区间"
                 "（历史中从未决定过的角色按所有人的决定抽样）；"
                 "区间只反映该策略，规则真正改变后人的决定可能不同。",
@@ -309,7 +310,8 @@ def _disclosure(
             "en": "Where the candidate drops a step, the time history spent there is taken out "
             "of the case; later steps keep the waiting times they had. Nobody's behaviour is "
             "assumed to change otherwise (no faster decisions, no extra workload effects).",
-            "zh-CN": "候选版本去掉的步骤，其历史耗时从流程实例中扣除；之后的步骤沿用记录中的等待时间。"
+            "zh-CN": "候选版本去掉的步骤，其历史耗时从流程实例中扣除；"
+            "之后的步骤沿用记录中的等待时间。"
             "除此之外不假设任何人的行为改变。",
         }
     )
@@ -319,7 +321,8 @@ def _disclosure(
             {
                 "en": f"{open_cases} cases were still open where history ends; they count as "
                 "open and are left out of cycle times.",
-                "zh-CN": f"{open_cases} 个流程实例在历史结束时仍未完成，计为未完成，不计入周期时间。",
+                "zh-CN": f"{open_cases} 个流程实例在历史结束时仍未完成，"
+                "计为未完成，不计入周期时间。",
             }
         )
     if any(r.candidate.assumed_jobs or r.baseline.assumed_jobs for r in results):

@@ -250,8 +250,9 @@ def request_cancel(session: Session, run_id: int, *, actor: str, now: datetime) 
     return run
 
 
-def claim_run(session: Session, now: datetime) -> int | None:
-    """The oldest queued run (or one whose worker's lease ran out), now ours."""
+def claim_run(session: Session, now: datetime, run_id: int | None = None) -> int | None:
+    """The oldest queued run (or one whose worker's lease ran out), or run
+    ``run_id`` if it is waiting (the CLI performs the one it asked for), now ours."""
     query = (
         select(SandboxRun.id)
         .where(
@@ -264,15 +265,17 @@ def claim_run(session: Session, now: datetime) -> int | None:
         .limit(1)
         .with_for_update(skip_locked=True)
     )
-    run_id = session.scalar(query)
-    if run_id is None:
+    if run_id is not None:
+        query = query.where(SandboxRun.id == run_id)
+    claimed = session.scalar(query)
+    if claimed is None:
         return None
     session.execute(
         update(SandboxRun)
-        .where(SandboxRun.id == run_id)
+        .where(SandboxRun.id == claimed)
         .values(status="running", started_at=now, claimed_until=now + LEASE, done=0)
     )
-    return run_id
+    return claimed
 
 
 def _histories(

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from builder.canonical import content_hash
+from builder.errors import error
 from builder.validate import check
 from runtime.store import audit, documents
 from runtime.store.errors import ConflictError
@@ -116,5 +117,6 @@ def require_sandbox_report(session: Session, workflow: str, variant: str, digest
     if latest_run_for(session, workflow, digest) is None:
         raise ConflictError(
             f"Variant {variant!r} of {workflow!r} goes live only after a completed sandbox run "
-            f"of exactly this content ({digest}); run the sandbox on it first."
+            f"of exactly this content ({digest}); run the sandbox on it first.",
+            [error("/version", "sandbox_required", variant=variant, hash=digest)],
         )

@@ -404,6 +404,8 @@ def test_the_gate_status_of_the_api_reads_none_then_report_then_stale(
     published = client.post(f"{base}/publish", json={"message": "skip small"}).json()
     refused = client.put(f"{base}/active/default", json={"version": published["version"]})
     assert gate.refused_by_gate(refused.status_code, refused.json()["detail"])
+    assert gate.refused_by_gate(409, "", refused.json()["errors"])
+    assert refused.json()["errors"][0]["code"] == "sandbox_required"
 
     run_id = runs.ask(client, dataset).json()["id"]  # the draft: the published content
     assert perform_queued(settings) == 1

@@ -251,7 +251,7 @@ class ActivateState(VersionsState):
                 self._forget()
                 yield rx.redirect(LOGIN_ROUTE)
                 return
-            if gate.refused_by_gate(problem.status, problem.detail):
+            if gate.refused_by_gate(problem.status, problem.detail, problem.errors):
                 # Not a concurrent change: this content has no sandbox report yet.
                 self.refused, self.detail = True, problem.detail
                 await self._load_gate()

@@ -16,7 +16,7 @@ variant = 变体, live version = 生效版本.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import quote
@@ -275,7 +275,14 @@ def has_run_text(status: GateStatus, digest: str, language: str) -> str:
     return text(language, "gate.has_run", id=found.id) if found is not None else ""
 
 
-def refused_by_gate(status: int, detail: str) -> bool:
-    """Whether a refused make-live was the sandbox gate: the API's 409 that names the
-    sandbox run the content lacks (other 409s are concurrent changes)."""
-    return status == 409 and "sandbox" in detail.lower()
+def refused_by_gate(
+    status: int, detail: str, errors: Sequence[Mapping[str, Any]] | None = None
+) -> bool:
+    """Whether a refused make-live was the sandbox gate: the API's 409 with the
+    ``sandbox_required`` code (other 409s are concurrent changes). Without the
+    errors, the wording tells."""
+    if status != 409:
+        return False
+    if errors:
+        return any(e.get("code") == "sandbox_required" for e in errors)
+    return "sandbox" in detail.lower()
