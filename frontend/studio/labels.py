@@ -105,6 +105,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "你的角色可以查看此流程，但不能修改。",
     ),
     "editor.versions": ("Versions", "版本"),
+    "editor.sandbox": ("Try in the sandbox", "在沙盒中试运行"),
     "editor.not_found": ("This workflow does not exist.", "此流程不存在。"),
     "editor.load_failed": ("The workflow could not be opened.", "无法打开此流程。"),
     "editor.restored": (

@@ -102,6 +102,8 @@ def test_run_sends_the_draft_or_a_version_against_a_baseline_with_the_policies()
     assert body["policies"] == {"default": {"kind": "approve_rate"}}
     body, _ = _body(default="reject")
     assert body["policies"]["default"]["after"] == "PT0S"  # decided at once
+    body, problems = _body(dataset=model.OWN_HISTORY)
+    assert problems == {} and body["window"] == {} and "dataset" not in body
 
 
 def test_what_cannot_be_sent_as_typed_is_said_at_its_field() -> None:

@@ -101,6 +101,16 @@ def top_bar() -> rx.Component:
             href=f"/workflows/{EditorState.key}/versions",
             id="versions-link",
         ),
+        rx.link(
+            rx.button(
+                rx.icon("flask-conical", size=15),
+                SessionState.t["editor.sandbox"],
+                variant="soft",
+                color_scheme="gray",
+            ),
+            href=f"/sandbox?workflow={EditorState.key}",
+            id="sandbox-link",
+        ),
         rx.cond(
             EditorState.read_only,
             rx.fragment(),

@@ -182,6 +182,10 @@ def _whole(typed: str, low: int, high: int) -> int:
     return value
 
 
+# The history choice that means "this workflow's own recorded cases".
+OWN_HISTORY = "own"
+
+
 def request_body(
     *,
     workflow: str,
@@ -204,7 +208,7 @@ def request_body(
         problems["candidate"] = "sandbox.need_candidate"
     if not baseline.isdigit():
         problems["baseline"] = "sandbox.need_baseline"
-    if not dataset.isdigit():
+    if not dataset.isdigit() and dataset != OWN_HISTORY:
         problems["dataset"] = "sandbox.need_dataset"
     policies: dict[str, Any] = {}
     try:
@@ -240,11 +244,15 @@ def request_body(
             "version": int(candidate) if candidate.isdigit() else None,
         },
         "baseline": {"version": int(baseline) if baseline.isdigit() else 0},
-        "dataset": int(dataset) if dataset.isdigit() else 0,
         "policies": policies,
         "seed": numbers.get("seed", 0),
         "replicates": numbers.get("replicates", 0),
     }
+    # The workflow's own recorded cases (of the baseline version), or a dataset.
+    if dataset == OWN_HISTORY:
+        body["window"] = {}
+    else:
+        body["dataset"] = int(dataset) if dataset.isdigit() else 0
     return body, problems
 
 

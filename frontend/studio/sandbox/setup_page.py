@@ -111,20 +111,24 @@ def what_card() -> rx.Component:
             ),
             field(
                 "sandbox.history",
-                rx.cond(
-                    SetupState.has_datasets,
+                rx.vstack(
                     select(
                         "sandbox-dataset",
                         SetupState.dataset,
                         SetupState.dataset_choices,
                         SetupState.set_dataset,
                     ),
-                    rx.text(
-                        SessionState.t["sandbox.no_datasets"],
-                        size="2",
-                        color_scheme="gray",
-                        id="sandbox-no-datasets",
+                    rx.cond(
+                        ~SetupState.has_datasets,
+                        rx.text(
+                            SessionState.t["sandbox.no_datasets"],
+                            size="2",
+                            color_scheme="gray",
+                            id="sandbox-no-datasets",
+                        ),
                     ),
+                    spacing="1",
+                    width="100%",
                 ),
                 SetupState.dataset_error,
                 "dataset",
@@ -352,7 +356,7 @@ def run_bar() -> rx.Component:
                 SessionState.t["sandbox.run"],
                 on_click=SetupState.run,
                 loading=SetupState.busy,
-                disabled=~SetupState.may_run | ~SetupState.has_datasets | SetupState.loading,
+                disabled=~SetupState.may_run | SetupState.loading,
                 size="3",
                 id="sandbox-run",
             ),

@@ -125,12 +125,19 @@ class SetupState(WorkflowTitlesState):
 
     @rx.var
     def dataset_choices(self) -> list[Choice]:
+        own = Choice(
+            model.OWN_HISTORY,
+            text(self.lang, "sandbox.history_own", workflow=self.workflow or "…"),
+        )
         return [
-            Choice(
-                str(d.id),
-                text(self.lang, "sandbox.dataset_line", name=d.name, n=f"{d.cases:,}"),
-            )
-            for d in self._datasets
+            own,
+            *(
+                Choice(
+                    str(d.id),
+                    text(self.lang, "sandbox.dataset_line", name=d.name, n=f"{d.cases:,}"),
+                )
+                for d in self._datasets
+            ),
         ]
 
     @rx.var
@@ -322,8 +329,8 @@ class SetupState(WorkflowTitlesState):
         self._workflow_titles = {w.key: w.title for w in workflows}
         self._datasets = datasets
         self._catalogue = {str(item["type"]): item for item in items}
-        if self.dataset not in {str(d.id) for d in datasets}:
-            self.dataset = str(datasets[0].id) if datasets else ""
+        if self.dataset not in {str(d.id) for d in datasets} | {model.OWN_HISTORY}:
+            self.dataset = str(datasets[0].id) if datasets else model.OWN_HISTORY
         offered = [w.key for w in workflows if w.latest_version is not None]
         wanted = str(self.router.page.params.get("workflow") or "")
         key = next(
