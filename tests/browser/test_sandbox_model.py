@@ -238,6 +238,7 @@ REPORT: dict[str, Any] = {
             "role": "supervisor",
             "baseline": 20,
             "candidate": 10,
+            "approved": {"baseline": 19, "candidate": 9},
             "delta": -10,
         },
     ],
@@ -346,6 +347,7 @@ def test_approvals_outcomes_and_paths_read_with_the_steps_labels() -> None:
         "−10",
         "down",
     )
+    assert row.approved == "19 → 9"
     paid, still = report.outcome_rows(REPORT, [DOCUMENT], "zh-CN")
     assert (paid.label, paid.interval, paid.tiers) == ("已付款", "16 – 20", "A 10 · B 7 · C 1")
     assert (paid.before_pct, paid.after_pct, paid.low_pct, paid.high_pct) == (100, 90, 80, 100)

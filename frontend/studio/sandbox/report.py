@@ -266,6 +266,7 @@ class ApprovalRow:
     after: str
     delta: str
     tone: str
+    approved: str = ""  # "9,844 → 212": of the decisions, the approvals
 
 
 def approval_rows(
@@ -277,6 +278,7 @@ def approval_rows(
         if not isinstance(row, Mapping):
             continue
         node = str(row.get("node", ""))
+        yes = row.get("approved") if isinstance(row.get("approved"), Mapping) else {}
         rows.append(
             ApprovalRow(
                 node=node,
@@ -287,6 +289,9 @@ def approval_rows(
                 after=number(row.get("candidate")),
                 delta=signed(row.get("delta")),
                 tone=_tone(row.get("delta")),
+                approved=f"{number(yes.get('baseline'))} → {number(yes.get('candidate'))}"
+                if yes
+                else "",
             )
         )
     return rows

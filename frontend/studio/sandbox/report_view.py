@@ -175,6 +175,7 @@ def approval_line(row: rx.Var[ApprovalRow]) -> rx.Component:
         rx.table.cell(row.before, class_name="approval-before"),
         rx.table.cell(row.after, class_name="approval-after"),
         rx.table.cell(change(row.delta, row.tone), class_name="approval-delta"),
+        rx.table.cell(row.approved, class_name="approval-approved"),
         class_name="approval-row",
         custom_attrs={"data-node": row.node, "data-level": row.level, "data-tone": row.tone},
     )
@@ -195,6 +196,7 @@ def approvals_card() -> rx.Component:
                             "sandbox.baseline",
                             "sandbox.candidate",
                             "sandbox.column_change",
+                            "sandbox.column_approved",
                         )
                     ]
                 )
