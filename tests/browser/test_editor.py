@@ -90,8 +90,12 @@ def test_draw_configure_fix_save_and_reload(page: Page, studio: Studio) -> None:
     expect(page.locator("#panel-type")).to_have_text("Approval")
     page.click('[data-add="/levels"]')
     page.click('[data-add="/levels"]')
+    # Both levels are drawn before typing: a loaded browser may otherwise
+    # redraw the list (the second add) over what was typed into the first.
+    expect(field(page, "/levels/1/role")).to_be_visible()
     field(page, "/levels/0/role").fill("manager")
     field(page, "/levels/1/role").fill("director")
+    expect(field(page, "/levels/0/role")).to_have_value("manager")
     expect(field(page, "/levels/1/role")).to_have_value("director")
 
     # The decision has no default way out: the error is pinned on its node.
