@@ -108,6 +108,7 @@ class Happening:
     node: str | None = None
     level: int | None = None
     data: Mapping[str, Any] | None = None
+    back_to: int | None = None  # a return decision: to this level
 
 
 @dataclass(frozen=True)
@@ -278,6 +279,8 @@ class CaseRun:
     policy_nodes: list[str] = field(default_factory=list)
     unanswered: str | None = None  # the node left waiting although history went on
     refused: str | None = None
+    substituted: list[int] = field(default_factory=list)  # answers given by someone else
+    looped: bool = False  # stopped at MAX_EVENTS
     captured: dict[str, int] = field(default_factory=dict)  # effects kept in
     assumed_jobs: int = 0
     record: RecordSnapshot | None = None
@@ -337,8 +340,12 @@ class _Case:
         stats: Mapping[str, RoleStats],
         seed: int,
         replicate: int,
+        finished: bool = False,
+        fresh: frozenset[str] = frozenset(),
     ) -> None:
         self.plan = plan
+        self.finished = finished
+        self.fresh = fresh
         self.history = history
         self.directory = directory
         self.policies = policies
@@ -386,32 +393,53 @@ class _Case:
     # -- answers ------------------------------------------------------------------
 
     def _decider(self, task: TaskRun, actor: str | None) -> str:
+        """The recorded person when the task is theirs now; otherwise one of
+        its assignees, drawn (seeded) so that work history cannot place is
+        spread over them rather than heaped on the first."""
         people = self.assignees.get(task.task, [])
         done = self.decided.get(task.task, set())
         if actor in people and actor not in done:
             return actor
         left = [name for name in people if name not in done]
-        return left[0] if left else (actor or "")
+        if not left:
+            return actor or ""
+        if len(left) == 1:
+            return left[0]
+        rng = _rng(self.seed, self.replicate, self.history.key, task.task, "who")
+        return left[int(rng.random() * len(left))]
 
     def _event_for(
-        self, task: TaskRun, decision: str | None, actor: str | None, data: Any
+        self,
+        task: TaskRun,
+        decision: str | None,
+        actor: str | None,
+        data: Any,
+        back_to: int | None = None,
     ) -> Event:
         by = self._decider(task, actor)
         if task.kind == "approval":
             choice = decision if decision in ("approve", "reject", "return") else "approve"
-            return Decided(task=task.task, by=by, decision=choice)  # type: ignore[arg-type]
+            level = back_to if choice == "return" else None
+            return Decided(task=task.task, by=by, decision=choice, level=level)  # type: ignore[arg-type]
         return TaskCompleted(task=task.task, by=by, data=dict(data or {}))
 
     def _answer(self, task: TaskRun) -> _Pending | None:
-        index = self._for_task(task)
+        # A step the candidate added or changed is never answered from
+        # history: what was decided there was decided about another step.
+        index = None if task.node in self.fresh else self._for_task(task)
         if index is not None:
             happening = self.history.happenings[index]
             self.taken.add(index)
             at = task.opened + timedelta(seconds=happening.waited)
-            event = self._event_for(task, happening.decision, happening.actor, happening.data)
+            event = self._event_for(
+                task, happening.decision, happening.actor, happening.data, happening.back_to
+            )
             return _Pending(at, 1, task.task, event, used=index, actor=happening.actor)
         if not self._rest():
-            return None  # history ends here: the case stays open, as it did
+            if not self.finished:
+                return None  # history ends here, the case unfinished: it stays open, as it did
+            if self._find(lambda h: h.kind == "cancel") is not None:
+                return None  # history ends it by a cancellation, not by an answer
         return self._policy_answer(task)
 
     def _policy_answer(self, task: TaskRun) -> _Pending | None:
@@ -546,15 +574,23 @@ class _Case:
                 found.append(pending)
         for timer, due in self.timers.items():
             found.append(_Pending(due, 0, timer, TimerFired(timer=timer)))
+        waiting: set[str] = set()
         for token in state.tokens:
             name = token.wait.get("signal")
-            key = f"signal:{token.id}"
+            # One answer per visit of a wait: a token that timed out and
+            # waits again elsewhere asks afresh.
+            key = f"signal:{token.id}:{token.node}:{token.entered_at.isoformat()}"
             if isinstance(name, str):
+                waiting.add(key)
                 if key not in self.answers:
                     self.answers[key] = self._signal(name, token.entered_at)
                 pending = self.answers[key]
                 if pending is not None:
                     found.append(_Pending(pending.at, 1, key, pending.event, pending.used))
+        for key in [k for k in self.answers if k.startswith("signal:") and k not in waiting]:
+            left = self.answers.pop(key)
+            if left is not None and left.used is not None:
+                self.taken.discard(left.used)  # the wait ended otherwise: not used
         cancel = self._find(lambda h: h.kind == "cancel")
         if cancel is not None:
             # A cancellation happened at a moment, not in answer to a step.
@@ -603,11 +639,16 @@ class _Case:
                     by = self._decider(task, chosen.actor)
                     chosen.event = msgspec.structs.replace(chosen.event, by=by)
                     self.decided.setdefault(task.task, set()).add(by)
+                    substituted = chosen.source == "history" and chosen.actor not in (None, by)
+                    if substituted and chosen.used is not None:
+                        self.run.substituted.append(chosen.used)
                 self.answers.pop(chosen.ident, None)
             if chosen.used is not None:
                 self.run.used.append(chosen.used)
                 self.run.used_at.append(clock)
             state = self._apply(state, chosen.event, clock)
+        else:
+            self.run.looped = state.status == "running"
         return self.run
 
 
@@ -620,12 +661,17 @@ def simulate(
     stats: Mapping[str, RoleStats] | None = None,
     seed: int = 0,
     replicate: int = 0,
+    finished: bool = False,
+    fresh: frozenset[str] = frozenset(),
 ) -> CaseRun:
     """The case as ``plan`` would have run it, history answering its steps.
-    Without ``policies`` a step history cannot answer stays open and is
-    named in ``unanswered``."""
+    ``finished``: history says the case ended, so a step left without an
+    answer needs the policy even when history has nothing more (else the
+    case stays open where history ends). ``fresh``: steps history cannot
+    have answered (added or changed by the candidate). Without ``policies``
+    a step that needs one stays open and is named in ``unanswered``."""
     if not history.happenings:
         return CaseRun(key=history.key, status="empty", record=history.record)
-    case = _Case(plan, history, directory, policies, stats or {}, seed, replicate)
+    case = _Case(plan, history, directory, policies, stats or {}, seed, replicate, finished, fresh)
     state = case.start()
     return case.finish(state)

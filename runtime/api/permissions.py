@@ -22,6 +22,7 @@ __all__ = [
     "ACTIONS",
     "ROLES",
     "may",
+    "may_sandbox",
     "permission_guard",
     "require_matrix_action",
     "require_sandbox",
@@ -79,12 +80,18 @@ def require_matrix_action(
         )
 
 
+def may_sandbox(session: Session, user: Any, now: datetime, workflow: str | None = None) -> bool:
+    """Replays touch only the sandbox's own tables: platform administrators
+    (who run the system) may always run and read them; anyone else needs
+    the matrix's ``run_sandbox`` (on that workflow) once a matrix governs it."""
+    return bool(user.role == "admin" or may_take(session, user.id, "run_sandbox", now, workflow))
+
+
 def require_sandbox(
     session: Session, user: Any, now: datetime, workflow: str | None = None
 ) -> None:
-    """Replays touch only the sandbox's own tables: platform administrators
-    (who run the system) may always run them; anyone else needs the
-    matrix's ``run_sandbox`` once a matrix governs it."""
+    """403 unless :func:`may_sandbox`: asking for a run, reading or
+    cancelling one (its report tells about that workflow's cases)."""
     if user.role == "admin":
         return
     require_matrix_action(session, user, "run_sandbox", now, workflow)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from runtime.api.deps import DB, ClockDep, CurrentUser
 from runtime.api.pagination import IdCursor, Limit, decode_cursor, encode_cursor
 from runtime.api.params import PathId
-from runtime.api.permissions import require_sandbox
+from runtime.api.permissions import may_sandbox, require_sandbox
 from runtime.api.problems import Problem, problem_responses
 from runtime.sandbox.markdown import render_markdown
 from runtime.sandbox.runs import RunRequest, request_cancel, request_run
@@ -105,11 +105,28 @@ def _out(run: SandboxRun, *, full: bool) -> RunOut:
     )
 
 
-def _run(db: DB, run_id: int) -> SandboxRun:
+def _run(db: DB, run_id: int, user: Any, now: datetime) -> SandboxRun:
+    """The run, for someone who may run the sandbox on its workflow (its
+    report and cases tell about that workflow's history)."""
     run = db.get(SandboxRun, run_id)
     if run is None:
         raise Problem(404, f"There is no sandbox run {run_id}.")
+    require_sandbox(db, user, now, run.workflow)
     return run
+
+
+def _reader(db: DB, user: Any, now: datetime) -> Any:
+    """may_read(form, field): whether ``user`` reads the field on every record."""
+    from runtime.api.record_access import rights
+
+    def may_read(form: str, field: str) -> bool:
+        try:
+            access = rights(db, user, form, now).access
+        except Problem:
+            return False
+        return access.readable_on_every_row(field)
+
+    return may_read
 
 
 class RunController(Controller):
@@ -133,7 +150,9 @@ class RunController(Controller):
     ) -> RunCreated:
         now = clock.now()
         require_sandbox(db, request.user, now, data.candidate.workflow)
-        run = request_run(db, data, actor=request.user.username, now=now)
+        run = request_run(
+            db, data, actor=request.user.username, now=now, may_read=_reader(db, request.user, now)
+        )
         return RunCreated(id=run.id, status=run.status, candidate_hash=run.candidate_hash)
 
     @get(
@@ -144,7 +163,9 @@ class RunController(Controller):
     )
     def list_runs(
         self,
+        request: Request[CurrentUser, Any, Any],
         db: DB,
+        clock: ClockDep,
         workflow: FromQuery[str | None] = None,
         limit: Limit = 50,
         cursor: FromQuery[str | None] = None,
@@ -157,6 +178,10 @@ class RunController(Controller):
             query = query.where(SandboxRun.id < after)
         rows = db.scalars(query.order_by(SandboxRun.id.desc()).limit(limit + 1)).all()
         page = rows[:limit]
+        now, allowed = clock.now(), {}
+        for row in page:
+            if row.workflow not in allowed:
+                allowed[row.workflow] = may_sandbox(db, request.user, now, row.workflow)
         return RunPage(
             items=[
                 RunSummary(
@@ -171,6 +196,7 @@ class RunController(Controller):
                     finished_at=r.finished_at,
                 )
                 for r in page
+                if allowed[r.workflow]  # runs of workflows the reader may not replay are left out
             ],
             next_cursor=encode_cursor(page[-1].id) if len(rows) > limit else None,
         )
@@ -179,10 +205,12 @@ class RunController(Controller):
         "/{run_id:int}",
         sync_to_thread=True,
         summary="A run: status, progress and, once completed, its report",
-        responses=problem_responses(404, 422),
+        responses=problem_responses(403, 404, 422),
     )
-    def get_run(self, run_id: PathId, db: DB) -> RunOut:
-        return _out(_run(db, run_id), full=True)
+    def get_run(
+        self, request: Request[CurrentUser, Any, Any], run_id: PathId, db: DB, clock: ClockDep
+    ) -> RunOut:
+        return _out(_run(db, run_id, request.user, clock.now()), full=True)
 
     @get(
         "/{run_id:int}/report.md",
@@ -191,8 +219,10 @@ class RunController(Controller):
         summary="A completed run's report as Markdown",
         responses=problem_responses(404, 409, 422),
     )
-    def get_markdown(self, run_id: PathId, db: DB) -> str:
-        run = _run(db, run_id)
+    def get_markdown(
+        self, request: Request[CurrentUser, Any, Any], run_id: PathId, db: DB, clock: ClockDep
+    ) -> str:
+        run = _run(db, run_id, request.user, clock.now())
         if run.report is None:
             raise Problem(409, f"Run {run_id} is {run.status}: it has no report.")
         return render_markdown(run.report)
@@ -205,15 +235,17 @@ class RunController(Controller):
     )
     def list_cases(
         self,
+        request: Request[CurrentUser, Any, Any],
         run_id: PathId,
         db: DB,
+        clock: ClockDep,
         changed: FromQuery[bool | None] = None,
         reproduced: FromQuery[bool | None] = None,
         tier: FromQuery[Literal["A", "B", "C"] | None] = None,
         limit: Limit = 50,
         cursor: FromQuery[str | None] = None,
     ) -> CasePage:
-        _run(db, run_id)
+        _run(db, run_id, request.user, clock.now())
         query = select(SandboxRunCase).where(SandboxRunCase.run_id == run_id)
         if changed is not None:
             query = query.where(SandboxRunCase.changed.is_(changed))
@@ -250,5 +282,6 @@ class RunController(Controller):
     def cancel_run(
         self, request: Request[CurrentUser, Any, Any], run_id: PathId, db: DB, clock: ClockDep
     ) -> RunOut:
+        _run(db, run_id, request.user, clock.now())
         run = request_cancel(db, run_id, actor=request.user.username, now=clock.now())
         return _out(run, full=False)

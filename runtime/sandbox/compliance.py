@@ -216,8 +216,10 @@ def case_violations(rules: Sequence[Rule], record: RecordSnapshot | None, side: 
         return []
     cache: dict[str, Any] = {}
     broken = []
+    decided = [t.decision for t in side.tasks if t.level is not None and t.decision]
+    rejected = bool(decided) and decided[-1] == "rejected"  # nothing went through
     for rule in rules:
-        if isinstance(rule, MinApprovals) and _holds(rule.when, record, cache):
+        if isinstance(rule, MinApprovals) and not rejected and _holds(rule.when, record, cache):
             approved = sum(
                 1 for t in side.tasks if t.level is not None and t.decision == "approved"
             )

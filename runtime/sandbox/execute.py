@@ -63,6 +63,7 @@ class RunSpec(msgspec.Struct, kw_only=True):
     replicates: int = 50
     value_field: str | None = None
     rules: RuleSet | None = None  # the workflow's compliance rules, as they were
+    fresh: list[str] = msgspec.field(default_factory=list)  # steps history cannot answer
 
 
 class RunCancelled(Exception):
@@ -139,6 +140,7 @@ def _replay(histories: Sequence[History]) -> list[CaseResult]:
     assert context is not None
     spec = context.spec
     found = []
+    fresh = frozenset(spec.fresh)
     for history in histories:
         before = simulate(context.baseline, history, context.people)
         after = simulate(
@@ -148,11 +150,9 @@ def _replay(histories: Sequence[History]) -> list[CaseResult]:
             policies=spec.policies,
             stats=context.stats,
             seed=spec.seed,
+            finished=before.status in ("completed", "cancelled"),
+            fresh=fresh,
         )
-        if after.unanswered and after.unanswered != before.unanswered:
-            # (History that cannot answer the baseline either is a baseline
-            # mismatch, reported as such, not a policy the run lacks.)
-            raise MissingPolicy(after.unanswered, history.key)
         result = compare(
             history,
             before,
@@ -161,6 +161,10 @@ def _replay(histories: Sequence[History]) -> list[CaseResult]:
             routing=context.routing,
             value_field=spec.value_field,
         )
+        if after.unanswered and after.unanswered != before.unanswered:
+            # (History that cannot answer the baseline either is a baseline
+            # mismatch, reported as such, not a policy the run lacks.)
+            result.missing_policy = after.unanswered
         if spec.rules is not None and spec.rules.rules:
             result.baseline.violations = case_violations(
                 spec.rules.rules, history.record, result.baseline
@@ -178,8 +182,11 @@ def _replicate(replicate: int, histories: Sequence[History]) -> dict[str, Side]:
     context = _CONTEXT
     assert context is not None
     stats = Resampled(context.stats, context.spec.seed, replicate)
-    return {
-        history.key: side_of(
+    found: dict[str, Side] = {}
+    for history in histories:
+        # As in the first pass: the baseline tells whether history finished.
+        before = simulate(context.baseline, history, context.people)
+        found[history.key] = side_of(
             simulate(
                 context.candidate,
                 history,
@@ -188,10 +195,11 @@ def _replicate(replicate: int, histories: Sequence[History]) -> dict[str, Side]:
                 stats=stats,
                 seed=context.spec.seed,
                 replicate=replicate,
+                finished=before.status in ("completed", "cancelled"),
+                fresh=frozenset(context.spec.fresh),
             )
         )
-        for history in histories
-    }
+    return found
 
 
 _RESULTS = msgspec.msgpack.Encoder()
@@ -344,6 +352,10 @@ def replay_all(
     try:
         chunks = _chunks(range(len(histories)), parts)
         results = [r for part in runner.map([("replay", 0, c) for c in chunks], tick) for r in part]
+        needing = next((r for r in results if r.missing_policy), None)
+        if needing is not None and needing.missing_policy is not None:
+            # The first such case in history's order, whatever finished first.
+            raise MissingPolicy(needing.missing_policy, needing.key)
         dependent = [i for i, r in enumerate(results) if r.tier == "C"]
         replicates: list[dict[str, Side]] = []
         if dependent and spec.replicates:

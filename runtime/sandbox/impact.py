@@ -60,7 +60,7 @@ class Side(msgspec.Struct, omit_defaults=True, gc=False):
 class Mismatch(msgspec.Struct, omit_defaults=True, gc=False):
     """Where replaying the baseline first left its history."""
 
-    reason: Literal["not_asked", "no_answer", "timing", "refused"]
+    reason: Literal["not_asked", "no_answer", "timing", "assignee", "refused", "loop"]
     at: datetime | None = None
     event: str | None = None  # the recorded event's name
     index: int | None = None  # its position in the case
@@ -86,6 +86,7 @@ class CaseResult(msgspec.Struct, omit_defaults=True, gc=False):
     mismatch: Mismatch | None = None
     divergence: Divergence | None = None
     value: float | None = None  # the record's value field, for outcome sums
+    missing_policy: str | None = None  # a step the candidate reached that needs one
 
 
 # The result types hold no reference cycles (gc=False): decoding a million
@@ -126,6 +127,8 @@ def side_of(run: CaseRun) -> Side:
 def _mismatch(history: History, run: CaseRun) -> Mismatch | None:
     if run.refused:
         return Mismatch(reason="refused", detail=run.refused)
+    if run.looped:
+        return Mismatch(reason="loop", detail="the case went round a loop without end")
     expected = [i for i, h in enumerate(history.happenings) if h.kind != "other"]
     for position, want in enumerate(expected):
         got = run.used[position] if position < len(run.used) else None
@@ -161,6 +164,15 @@ def _mismatch(history: History, run: CaseRun) -> Mismatch | None:
             )
     if run.unanswered:
         return Mismatch(reason="no_answer", node=run.unanswered, detail="history ends first")
+    if run.substituted:
+        happening = history.happenings[run.substituted[0]]
+        return Mismatch(
+            reason="assignee",
+            at=happening.at,
+            event=happening.name or None,
+            index=run.substituted[0],
+            detail=f"history says {happening.actor} decided; the version does not ask them",
+        )
     return None
 
 

@@ -49,8 +49,9 @@ def headline(report: dict[str, Any]) -> list[str]:
         f"Baseline reproduced: {_n(repro['reproduced'])} of {_n(repro['cases'])} "
         f"({_n(round(100 * (repro['share_reproduced'] or 0), 2))} %); "
         f"mismatches: {_n(repro['mismatched'])}",
-        f"Cases changing path: {_n(changed['cases'])} "
-        f"(tier A {_n(tiers['A'])}, B {_n(tiers['B'])}, C {_n(tiers['C'])})",
+        f"Cases changing path: {_n(changed['cases'])}; over all cases, tier A "
+        f"{_n(tiers['A'])} (unchanged), B {_n(tiers['B'])} (changed by logic), "
+        f"C {_n(tiers['C'])} (depends on the policy)",
     ]
     for row in report["approvals"]:
         if row["delta"]:

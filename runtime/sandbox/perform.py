@@ -47,12 +47,20 @@ def watch_runs(settings: Settings, stop: threading.Event, poll_seconds: float = 
 
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
+    clock = make_clock(settings.clock)
     try:
         while not stop.is_set():
             try:
+                now = current_time(sessions, clock)
                 with sessions() as session:
+                    # Queued, or claimed by a worker whose claim ran out (it died).
                     waiting = session.scalar(
-                        select(SandboxRun.id).where(SandboxRun.status == "queued").limit(1)
+                        select(SandboxRun.id)
+                        .where(
+                            (SandboxRun.status == "queued")
+                            | ((SandboxRun.status == "running") & (SandboxRun.claimed_until < now))
+                        )
+                        .limit(1)
                     )
                 if waiting is not None:
                     subprocess.run([sys.executable, "-m", "runtime.sandbox.perform"], check=False)

@@ -188,6 +188,7 @@ def _outcomes(
     names = sorted(
         {outcome_of(r.baseline) for r in results} | {outcome_of(r.candidate) for r in results}
     )
+    values = {r.key: r.value for r in results}
     rows = []
     for name in names:
         base = [r for r in results if outcome_of(r.baseline) == name]
@@ -206,12 +207,19 @@ def _outcomes(
             "interval": None,
         }
         if replicates:
-            settled = sum(1 for r in cand if r.tier != "C")
+            settled = [r for r in cand if r.tier != "C"]
             counts = [
-                settled + sum(1 for side in rep.values() if outcome_of(side) == name)
+                len(settled) + sum(1 for side in rep.values() if outcome_of(side) == name)
                 for rep in replicates
             ]
             row["interval"] = _interval(counts)
+            fixed = sum(r.value or 0 for r in settled)
+            sums = [
+                fixed
+                + sum(values.get(key) or 0 for key, side in rep.items() if outcome_of(side) == name)
+                for rep in replicates
+            ]
+            row["value"]["interval"] = _interval([round(v, 2) for v in sums])
         rows.append(row)
     return rows
 
@@ -315,6 +323,19 @@ def _disclosure(
             "除此之外不假设任何人的行为改变。",
         }
     )
+    stuck = [
+        r for r in results if r.baseline.status == "completed" and r.candidate.status == "running"
+    ]
+    if stuck:
+        places = sorted({r.candidate.waiting_at or "?" for r in stuck})
+        said.append(
+            {
+                "en": f"{len(stuck)} cases that finished in history stay open under the candidate "
+                f"(waiting at {', '.join(places)}): history has nothing that answers that step.",
+                "zh-CN": f"{len(stuck)} 个在历史中已结束的流程实例在候选版本下仍未完成"
+                f"（停在 {', '.join(places)}）：历史中没有能回应该步骤的事件。",
+            }
+        )
     open_cases = sum(1 for r in results if r.candidate.status == "running")
     if open_cases:
         said.append(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from sqlalchemy import delete, insert, or_, select, update
@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from builder.canonical import content_hash
 from builder.directory import Snapshot
+from builder.durations import parse_duration
 from builder.errors import error
+from builder.plan import compile_plan
 from builder.simulate import History, MissingPolicy, Policies
 from builder.validate import check
 from components.catalogue import CATALOGUE
@@ -66,9 +68,12 @@ class Baseline(msgspec.Struct, forbid_unknown_fields=True):
     workflow: str | None = None  # when given, it must be the candidate's
 
 
+Moment = Annotated[datetime, msgspec.Meta(tz=True)]
+
+
 class Window(msgspec.Struct, forbid_unknown_fields=True):
-    since: datetime | None = None
-    until: datetime | None = None
+    since: Moment | None = None
+    until: Moment | None = None
 
 
 class RunRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -77,9 +82,9 @@ class RunRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     dataset: int | None = None
     window: Window | None = None
     policies: Policies = msgspec.field(default_factory=Policies)
-    seed: int = 0
-    replicates: int = msgspec.field(default=50)
-    value_field: str | None = None
+    seed: Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)] = 0
+    replicates: Annotated[int, msgspec.Meta(ge=0, le=1000)] = 50
+    value_field: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,62}$")] | None = None
 
 
 def _human(node: dict[str, Any]) -> bool:
@@ -130,7 +135,65 @@ def _candidate(session: Session, spec: Candidate) -> tuple[dict[str, Any], str, 
     return checked.document, content_hash(checked.document), f"draft revision {draft.revision}"
 
 
-def request_run(session: Session, body: RunRequest, *, actor: str, now: datetime) -> SandboxRun:
+def _check_policies(body: RunRequest, content: dict[str, Any]) -> None:
+    """Policies name steps of the candidate, and their durations parse."""
+    steps = {str(n.get("id")) for n in content.get("nodes", []) if isinstance(n, dict)}
+    problems = [
+        error(f"/policies/nodes/{node}", "missing_node", value=node)
+        for node in body.policies.nodes
+        if node not in steps
+    ]
+    named = [("/policies/default", body.policies.default)]
+    named += [(f"/policies/nodes/{n}", p) for n, p in body.policies.nodes.items()]
+    for pointer, policy in named:
+        after = getattr(policy, "after", None)
+        if after:
+            try:
+                parse_duration(after)
+            except ValueError as exc:
+                problems.append(error(f"{pointer}/after", "invalid", detail=str(exc)))
+    if problems:
+        raise InvalidError("These policies cannot be used; no run was started.", problems)
+
+
+def _check_value_field(
+    body: RunRequest,
+    content: dict[str, Any],
+    dataset: Dataset | None,
+    may_read: Callable[[str, str], bool] | None,
+) -> None:
+    """The value summed per outcome is a field the cases have, and one the
+    requester may read on every record (a run's report is theirs to read)."""
+    name = body.value_field
+    if name is None:
+        return
+    if dataset is not None:
+        mapping = dataset.mapping or {}
+        known = set(mapping.get("fields") or []) | set(mapping.get("flags") or {})
+        if name not in known:
+            raise InvalidError(
+                f"The dataset's cases have no field {name!r}.",
+                [error("/value_field", "invalid", detail=f"the cases have no field {name!r}")],
+            )
+        return
+    form = str(content.get("record_form") or "")
+    if may_read is not None and not may_read(form, name):
+        raise InvalidError(
+            f"You may not read {form}.{name} on every record, so it cannot be summed for you.",
+            [error("/value_field", "invalid", detail=f"{form}.{name} is hidden to you")],
+        )
+
+
+def request_run(
+    session: Session,
+    body: RunRequest,
+    *,
+    actor: str,
+    now: datetime,
+    may_read: Callable[[str, str], bool] | None = None,
+) -> SandboxRun:
+    """``may_read(form, field)``: whether the requester may read a field on
+    every record (None: everything, as for the command line)."""
     workflow = body.candidate.workflow
     if body.baseline.workflow is not None and body.baseline.workflow != workflow:
         raise InvalidError(
@@ -151,6 +214,7 @@ def request_run(session: Session, body: RunRequest, *, actor: str, now: datetime
             [error("/baseline/version", "unknown_version", value=body.baseline.version)],
         ) from None
     history: dict[str, Any]
+    dataset: Dataset | None = None
     if body.dataset is not None:
         dataset = session.get(Dataset, body.dataset)
         if dataset is None:
@@ -168,9 +232,10 @@ def request_run(session: Session, body: RunRequest, *, actor: str, now: datetime
     else:
         window = body.window or Window()
         history = {"window": msgspec.to_builtins(window), "workflow": workflow}
-    missing = [
-        node for node in _needs_policy(baseline.content, content) if body.policies.of(node) is None
-    ]
+    _check_policies(body, content)
+    _check_value_field(body, content, dataset, may_read)
+    fresh = _needs_policy(baseline.content, content)
+    missing = [node for node in fresh if body.policies.of(node) is None]
     if missing:
         raise InvalidError(
             "History cannot tell how these steps would have been decided; "
@@ -196,9 +261,10 @@ def request_run(session: Session, body: RunRequest, *, actor: str, now: datetime
         baseline_hash=baseline.hash,
         policies=body.policies,
         seed=body.seed,
-        replicates=max(0, min(body.replicates, 1000)),
+        replicates=body.replicates,
         value_field=body.value_field,
         rules=rules,
+        fresh=fresh,
     )
     run = SandboxRun(
         workflow=workflow,
@@ -289,8 +355,16 @@ def _histories(
         found = dataset_histories(session, dataset.id, form)
         return found, synthetic_people(found, roles_named(spec.baseline, spec.candidate))
     window = msgspec.convert(history["window"], Window)
+    plan = compile_plan(
+        spec.baseline, key=spec.workflow, version=spec.baseline_version, hash=spec.baseline_hash
+    )
     found = runtime_histories(
-        session, spec.workflow, spec.baseline_version, since=window.since, until=window.until
+        session,
+        spec.workflow,
+        spec.baseline_version,
+        since=window.since,
+        until=window.until,
+        plan=plan,
     )
     return found, people_now(session)
 
@@ -304,8 +378,43 @@ def perform_run(
     workers: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Literal["completed", "cancelled", "failed"]:
-    """Perform a claimed run: progress written as it goes; the report and
-    the per-case rows stored together at the end, or nothing at all."""
+    """Perform a claimed run: progress written as it goes (each write renews
+    the claim); the report and the per-case rows stored together at the end,
+    or nothing at all. Whatever goes wrong, the run ends failed with the
+    reason, never left running."""
+    try:
+        return _perform(factory, run_id, clock, executor, workers, on_progress)
+    except RunCancelled:
+        return _finish(factory, run_id, "cancelled", clock(), None)
+    except MissingPolicy as exc:
+        problem = error(
+            f"/policies/nodes/{exc.node}", "policy_required", node=exc.node, case=exc.case
+        )
+        message = (
+            f"Step {exc.node} needs a decision history cannot tell (first in case "
+            f"{exc.case}); state a policy for it."
+        )
+        return _finish(
+            factory,
+            run_id,
+            "failed",
+            clock(),
+            {"message": message, "errors": [msgspec.to_builtins(problem)]},
+        )
+    except Exception as exc:  # the run failed; say why instead of hanging "running"
+        return _finish(
+            factory, run_id, "failed", clock(), {"message": f"{type(exc).__name__}: {exc}"}
+        )
+
+
+def _perform(
+    factory: sessionmaker[Session],
+    run_id: int,
+    clock: Callable[[], datetime],
+    executor: Executor,
+    workers: int | None,
+    on_progress: Callable[[int, int], None] | None,
+) -> Literal["completed", "cancelled"]:
     with transaction(factory) as session:
         run = session.get(SandboxRun, run_id)
         if run is None:
@@ -318,49 +427,30 @@ def perform_run(
         session.execute(
             update(SandboxRun).where(SandboxRun.id == run_id).values(total=len(histories))
         )
-    last = [0.0]
 
     def progress(done: int, total: int) -> bool:
         if on_progress is not None:
             on_progress(done, total)
+        moment = clock()
         with transaction(factory) as session:
             session.execute(
-                update(SandboxRun).where(SandboxRun.id == run_id).values(done=done, total=total)
+                update(SandboxRun)
+                .where(SandboxRun.id == run_id)
+                .values(done=done, total=total, claimed_until=moment + LEASE)
             )
             wanted = session.scalar(
                 select(SandboxRun.cancel_requested).where(SandboxRun.id == run_id)
             )
-        last[0] = done
         return not wanted
 
-    try:
-        outcome = replay_all(
-            spec, histories, people, executor=executor, workers=workers, progress=progress
-        )
-    except RunCancelled:
-        return _finish(factory, run_id, "cancelled", clock(), None)
-    except MissingPolicy as exc:
-        problem = error(
-            f"/policies/nodes/{exc.node}", "policy_required", node=exc.node, case=exc.case
-        )
-        return _finish(
-            factory,
-            run_id,
-            "failed",
-            clock(),
-            {
-                "message": f"Step {exc.node} needs a decision history cannot tell (first in case "
-                f"{exc.case}); state a policy for it.",
-                "errors": [msgspec.to_builtins(problem)],
-            },
-        )
-    except Exception as exc:  # the run failed; say why instead of hanging "running"
-        return _finish(
-            factory, run_id, "failed", clock(), {"message": f"{type(exc).__name__}: {exc}"}
-        )
+    outcome = replay_all(
+        spec, histories, people, executor=executor, workers=workers, progress=progress
+    )
     inputs = {
         "workflow": spec.workflow,
-        "candidate": {"hash": spec.candidate_hash, "what": label},
+        # What the candidate is (draft or version), not the draft's revision:
+        # the same content must give the same report.
+        "candidate": {"hash": spec.candidate_hash, "what": str(label or "").split(" revision")[0]},
         "baseline": {"version": spec.baseline_version, "hash": spec.baseline_hash},
         "history": history,
         "policies": msgspec.to_builtins(spec.policies),

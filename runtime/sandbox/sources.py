@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 
 from builder.directory import Snapshot
 from builder.replay import RecordedCase
-from builder.simulate import Happening, History
+from builder.simulate import Happening, History, task_role
 from components.engine import (
     Cancel,
     Decided,
     Delegation,
     Member,
+    Plan,
     RecordSnapshot,
     Signal,
     Start,
@@ -137,11 +138,14 @@ def dataset_histories(session: Session, dataset_id: int, form: str | None) -> li
     ]
 
 
-def _runtime_history(case: RecordedCase) -> History:
+def _runtime_history(case: RecordedCase, plan: Plan | None = None) -> History:
     """A recorded case as happenings: its start, the decisions and
     completions of its tasks (node and level known, timed from when the
-    task was assigned) and the named events it received."""
+    task was assigned; the role as the version that ran asked it), the
+    named events it received (timed from when the wait was entered) and a
+    cancellation."""
     opened: dict[str, tuple[datetime, str | None, int | None]] = {}
+    entered: dict[str, datetime] = {}  # signal name -> when a wait for it began
     happenings: list[Happening] = []
     previous: datetime | None = None
     for step in case.steps:
@@ -153,16 +157,20 @@ def _runtime_history(case: RecordedCase) -> History:
             )
         elif isinstance(event, (Decided, TaskCompleted)):
             at, node, level = opened.get(event.task, (since, None, None))
+            role = task_role(plan, node, level) if plan is not None and node in plan.nodes else None
+            decided = isinstance(event, Decided)
             happenings.append(
                 Happening(
                     at=step.at,
                     waited=(step.at - at).total_seconds(),
-                    kind="decision" if isinstance(event, Decided) else "completion",
+                    kind="decision" if decided else "completion",
+                    role=role,
                     actor=event.by,
-                    decision=getattr(event, "decision", None),
+                    decision=event.decision if isinstance(event, Decided) else None,
                     node=node,
                     level=level,
-                    data=getattr(event, "data", None),
+                    data=event.data if isinstance(event, TaskCompleted) else None,
+                    back_to=event.level if isinstance(event, Decided) else None,
                 )
             )
         elif isinstance(event, Cancel):
@@ -176,10 +184,11 @@ def _runtime_history(case: RecordedCase) -> History:
                 )
             )
         elif isinstance(event, Signal):
+            began = entered.pop(event.name, since)
             happenings.append(
                 Happening(
                     at=step.at,
-                    waited=(step.at - since).total_seconds(),
+                    waited=(step.at - began).total_seconds(),
                     kind="signal",
                     signal=event.name,
                     data=event.payload,
@@ -190,6 +199,10 @@ def _runtime_history(case: RecordedCase) -> History:
                 task = line.data.get("task")
                 if isinstance(task, str):
                     opened[task] = (step.at, line.node, line.data.get("level"))
+            elif line.kind == "entered" and plan is not None and line.node in plan.nodes:
+                config = plan.nodes[line.node].config
+                if getattr(config, "until", None) == "event" and getattr(config, "event", None):
+                    entered.setdefault(str(config.event), step.at)
         previous = step.at
     return History(key=case.id, record=case.record, happenings=tuple(happenings))
 
@@ -201,9 +214,11 @@ def runtime_histories(
     *,
     since: datetime | None = None,
     until: datetime | None = None,
+    plan: Plan | None = None,
 ) -> list[History]:
+    """``plan``: the version that ran, to know each task's role."""
     return [
-        _runtime_history(case)
+        _runtime_history(case, plan)
         for case in recorded_cases(session, workflow, version, since=since, until=until)
         if case.steps
     ]

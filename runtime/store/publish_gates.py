@@ -23,8 +23,9 @@ __all__ = ["gate_status", "latest_run_for", "require_sandbox_report", "set_gate"
 
 
 def latest_run_for(session: Session, workflow: str, digest: str) -> SandboxRun | None:
-    """The newest completed run whose candidate was exactly this content."""
-    return session.scalars(
+    """The newest completed run whose candidate was exactly this content and
+    that replayed at least one case (an empty window proves nothing)."""
+    runs = session.scalars(
         select(SandboxRun)
         .where(
             SandboxRun.workflow == workflow,
@@ -32,8 +33,9 @@ def latest_run_for(session: Session, workflow: str, digest: str) -> SandboxRun |
             SandboxRun.status == "completed",
         )
         .order_by(SandboxRun.id.desc())
-        .limit(1)
-    ).first()
+        .limit(20)
+    )
+    return next((run for run in runs if (run.report or {}).get("cases")), None)
 
 
 def _summary(run: SandboxRun | None) -> dict[str, Any] | None:
