@@ -55,6 +55,7 @@ def test_rules_are_versioned_and_a_bad_rule_is_refused(admin: Any) -> None:
     assert second.json()["version"] == 2
     versions = client.get(f"{API}/sandbox/rules/travel-declaration/versions").json()
     assert [v["version"] for v in versions] == [2, 1]
+    assert client.put(f"{API}/sandbox/rules/no-such-flow", json=RULES).status_code == 404
 
 
 def test_rules_are_checked_on_the_drawing_and_over_the_replay(

@@ -84,7 +84,7 @@ class RuleController(Controller):
         sync_to_thread=True,
         status_code=201,
         summary="Save a new version of a workflow's compliance rules",
-        responses=problem_responses(422),
+        responses=problem_responses(404, 422),
     )
     def put_rules(
         self,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from builder.errors import error
 from runtime.sandbox.compliance import RuleSet, check_rules
-from runtime.store import audit
+from runtime.store import audit, documents
 from runtime.store.errors import InvalidError
 from runtime.store.sandbox_models import RuleSetVersion
 
@@ -31,7 +31,8 @@ def save_rules(
     session: Session, workflow: str, rules: RuleSet, *, message: str, actor: str, now: datetime
 ) -> RuleSetVersion:
     """A new version of ``workflow``'s rules; refused (nothing stored) when a
-    rule cannot be used."""
+    rule cannot be used or the workflow does not exist (404)."""
+    documents.require_document(session, "workflow", workflow)
     problems = check_rules(rules)
     if problems:
         raise InvalidError(
