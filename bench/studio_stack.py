@@ -26,6 +26,7 @@ class Stack:
     url: str  # the studio
     api: httpx.Client  # the API, signed in as admin
     password: str  # of the demo users
+    database: str = ""  # its URL, for work done beside the API (a sandbox run)
 
 
 @contextmanager
@@ -50,7 +51,9 @@ def studio_stack() -> Iterator[Stack]:
                 credentials = {"username": "admin", "password": password}
                 token = client.post("/auth/login", json=credentials).json()["token"]
                 client.headers["Authorization"] = f"Bearer {token}"
-                yield Stack(url=f"http://{HOST}:{ui_port}", api=client, password=password)
+                yield Stack(
+                    url=f"http://{HOST}:{ui_port}", api=client, password=password, database=database
+                )
         finally:
             for pid in reversed(pids):
                 stop(pid)

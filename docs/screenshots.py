@@ -1,6 +1,7 @@
 """Take the README's screenshots of the studio: the canvas, a config panel with an
-error (in Chinese), a diff, the form designer, the permission matrix editor and
-the deal list as a rep and as a manager.
+error (in Chinese), a diff, the form designer, the permission matrix editor,
+the deal list as a rep and as a manager, and a sandbox report with one case's
+two paths.
 
     python docs/screenshots.py        # writes docs/images/*.png
 
@@ -90,6 +91,61 @@ def editor(page: Page, step: str) -> None:
     page.wait_for_timeout(600)  # the panel and fit-view settle
 
 
+def skip_supervisor_under_500(content: dict[str, Any]) -> dict[str, Any]:
+    """The README's example draft: declarations under 500 skip the supervisor."""
+    draft = copy.deepcopy(content)
+    for edge in draft["edges"]:
+        if edge["target"] == "supervisor":
+            edge["target"] = "small"
+    draft["nodes"].append(node("small", "decision", 1080, 120, "Under 500?", "低于 500？"))
+    draft["edges"] += [
+        {
+            "id": "e30",
+            "source": "small",
+            "target": "request",
+            "condition": "record['amount'] < 500",
+        },
+        {"id": "e31", "source": "small", "target": "supervisor", "default": True},
+    ]
+    return draft
+
+
+def sandbox(page: Page, stack: Any) -> None:
+    """The demo's declarations replayed through that draft; the report and a case."""
+    from runtime.config import Settings
+    from runtime.sandbox.perform import perform_queued
+
+    api = stack.api
+    path = "/documents/workflow/travel-declaration"
+    content = api.get(f"{path}/versions/1").json()["content"]
+    api.put(f"{path}/draft", json=skip_supervisor_under_500(content))
+    [dataset] = [
+        d for d in api.get("/sandbox/datasets").json()["items"] if "generated" in d["name"]
+    ]
+    body = {
+        "candidate": {"workflow": "travel-declaration"},
+        "baseline": {"version": 1},
+        "dataset": dataset["id"],
+        "seed": 2020,
+    }
+    run = api.post("/sandbox/runs", json=body).json()["id"]
+    perform_queued(Settings(database_url=stack.database))
+    page.goto(f"/sandbox/{run}")
+    expect(page.locator("#sandbox-headline")).to_be_visible()
+    page.locator("#language-switch").get_by_role("radio", name="English").click()
+    expect(page.locator("#run-title")).to_contain_text("Simulation")
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(IMAGES / "sandbox-report.png"))
+    # One case in Chinese.
+    page.locator("#language-switch").get_by_role("radio", name="中文").click()
+    expect(page.locator("#run-title")).to_contain_text("模拟运行")
+    page.locator(".sandbox-case").first.click()
+    expect(page.locator("#case-paths")).to_be_visible()
+    page.locator("#case-divergence").scroll_into_view_if_needed()
+    page.wait_for_timeout(1200)
+    page.screenshot(path=str(IMAGES / "sandbox-case.png"))
+
+
 def main() -> int:
     IMAGES.mkdir(exist_ok=True)
     with studio_stack() as stack, sync_playwright() as driver:
@@ -151,6 +207,7 @@ def main() -> int:
             expect(person.locator('#records-page[data-ready="true"]')).to_be_visible()
             person.wait_for_timeout(600)
             person.screenshot(path=str(IMAGES / f"{name}.png"))
+        sandbox(page, stack)
         browser.close()
     print(f"screenshots in {IMAGES}")
     return 0

@@ -163,7 +163,7 @@ SANDBOX_LABELS: dict[str, tuple[str, str]] = {
     "sandbox.column_level": ("Level", "审批级别"),
     "sandbox.column_role": ("Role", "角色"),
     "sandbox.column_change": ("Change", "变化"),
-    "sandbox.column_approved": ("Of which approved", "其中批准"),
+    "sandbox.column_approved": ("Approved", "其中批准"),
     "sandbox.outcomes": ("Outcomes", "结果"),
     "sandbox.outcome_open": ("Still open", "仍未完成"),
     "sandbox.outcome_none": ("No outcome", "无结果"),

@@ -169,9 +169,18 @@ def headline() -> rx.Component:
 
 def approval_line(row: rx.Var[ApprovalRow]) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(row.step, weight="medium")),
-        rx.table.cell(row.level),
-        rx.table.cell(rx.code(row.role, variant="ghost")),
+        rx.table.cell(
+            rx.text(row.step, weight="medium"),
+            rx.text(
+                SessionState.t["sandbox.column_level"],
+                " ",
+                row.level,
+                " · ",
+                row.role,
+                size="1",
+                color_scheme="gray",
+            ),
+        ),
         rx.table.cell(row.before, class_name="approval-before"),
         rx.table.cell(row.after, class_name="approval-after"),
         rx.table.cell(change(row.delta, row.tone), class_name="approval-delta"),
@@ -191,8 +200,6 @@ def approvals_card() -> rx.Component:
                         rx.table.column_header_cell(SessionState.t[c])
                         for c in (
                             "sandbox.column_step",
-                            "sandbox.column_level",
-                            "sandbox.column_role",
                             "sandbox.baseline",
                             "sandbox.candidate",
                             "sandbox.column_change",
