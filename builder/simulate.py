@@ -78,6 +78,7 @@ __all__ = [
     "role_stats",
     "simulate",
     "task_role",
+    "waits_of",
 ]
 
 # What can answer a step.
@@ -280,6 +281,7 @@ class CaseRun:
     unanswered: str | None = None  # the node left waiting although history went on
     refused: str | None = None
     substituted: list[int] = field(default_factory=list)  # answers given by someone else
+    asked: dict[int, datetime] = field(default_factory=dict)  # happening -> when it was asked
     looped: bool = False  # stopped at MAX_EVENTS
     captured: dict[str, int] = field(default_factory=dict)  # effects kept in
     assumed_jobs: int = 0
@@ -328,6 +330,7 @@ class _Pending:
     used: int | None = field(default=None, compare=False)
     source: str = field(default="history", compare=False)
     actor: str | None = field(default=None, compare=False)  # who history says answered
+    asked: datetime | None = field(default=None, compare=False)  # when the question came
 
 
 class _Case:
@@ -342,10 +345,14 @@ class _Case:
         replicate: int,
         finished: bool = False,
         fresh: frozenset[str] = frozenset(),
+        as_recorded: bool = False,
+        waits: Mapping[int, float] | None = None,
     ) -> None:
         self.plan = plan
         self.finished = finished
         self.fresh = fresh
+        self.as_recorded = as_recorded
+        self.waits = waits or {}
         self.history = history
         self.directory = directory
         self.policies = policies
@@ -392,6 +399,18 @@ class _Case:
 
     # -- answers ------------------------------------------------------------------
 
+    def _when(self, index: int, asked: datetime) -> datetime:
+        """When the answer ``index`` comes to a question asked at ``asked``:
+        as recorded (the baseline: never before it was asked), or as long
+        after the question as it came in the baseline (a candidate), or as
+        long after as history waited since its previous event (no baseline
+        to tell)."""
+        happening = self.history.happenings[index]
+        if self.as_recorded:
+            return max(asked, happening.at)
+        waited = self.waits.get(index, happening.waited)
+        return asked + timedelta(seconds=waited)
+
     def _decider(self, task: TaskRun, actor: str | None) -> str:
         """The recorded person when the task is theirs now; otherwise one of
         its assignees, drawn (seeded) so that work history cannot place is
@@ -430,11 +449,13 @@ class _Case:
         if index is not None:
             happening = self.history.happenings[index]
             self.taken.add(index)
-            at = task.opened + timedelta(seconds=happening.waited)
+            at = self._when(index, task.opened)
             event = self._event_for(
                 task, happening.decision, happening.actor, happening.data, happening.back_to
             )
-            return _Pending(at, 1, task.task, event, used=index, actor=happening.actor)
+            return _Pending(
+                at, 1, task.task, event, used=index, actor=happening.actor, asked=task.opened
+            )
         if not self._rest():
             if not self.finished:
                 return None  # history ends here, the case unfinished: it stays open, as it did
@@ -456,9 +477,9 @@ class _Case:
                 return None
             happening = self.history.happenings[index]
             self.taken.add(index)
-            at = task.opened + timedelta(seconds=happening.waited)
+            at = self._when(index, task.opened)
             event = self._event_for(task, happening.decision, None, happening.data)
-            return _Pending(at, 1, task.task, event, used=index, source="policy")
+            return _Pending(at, 1, task.task, event, used=index, source="policy", asked=task.opened)
         if isinstance(policy, Fixed):
             at = task.opened + parse_duration(policy.after)
             event = self._event_for(task, policy.decision, None, policy.data)
@@ -481,9 +502,8 @@ class _Case:
         happening = self.history.happenings[index]
         self.taken.add(index)
         event = Signal(name=name, payload=dict(happening.data or {}))
-        return _Pending(
-            since + timedelta(seconds=happening.waited), 1, f"signal:{name}", event, used=index
-        )
+        at = self._when(index, since)
+        return _Pending(at, 1, f"signal:{name}", event, used=index, asked=since)
 
     # -- the loop ---------------------------------------------------------------
 
@@ -586,7 +606,11 @@ class _Case:
                     self.answers[key] = self._signal(name, token.entered_at)
                 pending = self.answers[key]
                 if pending is not None:
-                    found.append(_Pending(pending.at, 1, key, pending.event, pending.used))
+                    found.append(
+                        _Pending(
+                            pending.at, 1, key, pending.event, pending.used, asked=pending.asked
+                        )
+                    )
         for key in [k for k in self.answers if k.startswith("signal:") and k not in waiting]:
             left = self.answers.pop(key)
             if left is not None and left.used is not None:
@@ -646,6 +670,8 @@ class _Case:
             if chosen.used is not None:
                 self.run.used.append(chosen.used)
                 self.run.used_at.append(clock)
+                if chosen.asked is not None:
+                    self.run.asked[chosen.used] = chosen.asked
             state = self._apply(state, chosen.event, clock)
         else:
             self.run.looped = state.status == "running"
@@ -663,15 +689,43 @@ def simulate(
     replicate: int = 0,
     finished: bool = False,
     fresh: frozenset[str] = frozenset(),
+    as_recorded: bool = False,
+    waits: Mapping[int, float] | None = None,
 ) -> CaseRun:
     """The case as ``plan`` would have run it, history answering its steps.
     ``finished``: history says the case ended, so a step left without an
     answer needs the policy even when history has nothing more (else the
     case stays open where history ends). ``fresh``: steps history cannot
     have answered (added or changed by the candidate). Without ``policies``
-    a step that needs one stays open and is named in ``unanswered``."""
+    a step that needs one stays open and is named in ``unanswered``.
+    ``as_recorded``: answers come when history says (the baseline, replaying
+    what ran); ``waits``: how long each answer took after its question in
+    that replay (happening -> seconds), for a candidate to keep."""
     if not history.happenings:
         return CaseRun(key=history.key, status="empty", record=history.record)
-    case = _Case(plan, history, directory, policies, stats or {}, seed, replicate, finished, fresh)
+    case = _Case(
+        plan,
+        history,
+        directory,
+        policies,
+        stats or {},
+        seed,
+        replicate,
+        finished,
+        fresh,
+        as_recorded,
+        waits,
+    )
     state = case.start()
     return case.finish(state)
+
+
+def waits_of(run: CaseRun, history: History) -> dict[int, float]:
+    """How long each answer a replay used came after its question (seconds;
+    never negative: an answer is not given before it is asked for)."""
+    applied = dict(zip(run.used, run.used_at, strict=True))
+    return {
+        index: max(0.0, (applied[index] - asked).total_seconds())
+        for index, asked in run.asked.items()
+        if index in applied
+    }

@@ -166,6 +166,8 @@ def test_skipping_the_supervisor_is_attributed_to_the_edits_and_shortens_cases()
     # saved and now waits for payment instead of the supervisor.
     assert {k for k, r in by_key.items() if r.changed} == {"d1", "d2", "d4", "d5"}
     assert by_key["d3"].tier == "A" and by_key["d1"].tier == "B"
+    # An unchanged case comes out exactly as the baseline did.
+    assert by_key["d3"].candidate.cycle_seconds == by_key["d3"].baseline.cycle_seconds
     divergence = by_key["d1"].divergence
     assert divergence is not None
     assert (divergence.baseline, divergence.candidate) == ("supervisor", "request")

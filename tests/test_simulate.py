@@ -11,7 +11,7 @@ import msgspec
 from builder.canonical import content_hash
 from builder.directory import Snapshot
 from builder.plan import compile_plan
-from builder.simulate import Happening, History, Policies, simulate
+from builder.simulate import Happening, History, Policies, simulate, waits_of
 from components.engine import Member, Plan
 from tests.workflows import edge, node
 
@@ -149,3 +149,25 @@ def test_an_answer_found_for_a_wait_that_timed_out_is_given_back() -> None:
     # after the second wait began.
     assert run.path == ["start", "first", "second", "end"]
     assert run.used == [0, 2] and run.used_at == [T0, at(2)]
+
+
+def test_answers_to_one_question_keep_their_recorded_times() -> None:
+    """Two people of an ``all`` level answer an hour and three hours after it
+    opened; an imported log measures the second from the first (two hours).
+    The baseline replays them when history says, and a candidate keeps each
+    answer's delay after its question as the baseline replay found it."""
+    both = PEOPLE.of([*PEOPLE.members.values(), Member("deputy", frozenset({"boss"}))])
+    level = approvals(("a", [{"role": "boss", "mode": "all"}]))
+    history = History(
+        "c",
+        None,
+        (start(), decision(1, 1, "boss", "boss"), decision(3, 2, "boss", "deputy")),
+    )
+    before = simulate(level, history, both, as_recorded=True)
+    assert before.status == "completed" and before.used_at == [T0, at(1), at(3)]
+    delays = waits_of(before, history)
+    assert delays == {1: 3600.0, 2: 3 * 3600.0}
+    after = simulate(level, history, both, waits=delays)
+    assert after.used_at == before.used_at
+    naive = simulate(level, history, both)  # the log's own delays: the second too early
+    assert naive.used_at[-1] == at(2)

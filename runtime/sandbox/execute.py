@@ -24,6 +24,7 @@ from builder.directory import Snapshot
 from builder.plan import compile_plan
 from builder.simulate import (
     ApproveRate,
+    CaseRun,
     History,
     MissingPolicy,
     Policies,
@@ -31,11 +32,18 @@ from builder.simulate import (
     RoleStats,
     role_stats,
     simulate,
+    waits_of,
 )
 from components.catalogue import CATALOGUE
 from components.engine import Plan
 from runtime.sandbox.compliance import RuleSet, case_violations
-from runtime.sandbox.impact import CaseResult, Side, compare, edits_by_node, side_of
+from runtime.sandbox.impact import (
+    CaseResult,
+    Side,
+    compare,
+    edits_by_node,
+    side_of,
+)
 
 __all__ = [
     "Executor",
@@ -135,6 +143,14 @@ def _install(
         _HISTORIES = histories
 
 
+def _delays(before: CaseRun, history: History) -> dict[int, float]:
+    """Each answer's delay after its question, as the baseline replay found
+    it: a case the candidate leaves unchanged then comes out exactly as the
+    baseline did, even where the baseline did not reproduce history (the
+    report counts those apart)."""
+    return waits_of(before, history)
+
+
 def _replay(histories: Sequence[History]) -> list[CaseResult]:
     context = _CONTEXT
     assert context is not None
@@ -142,7 +158,7 @@ def _replay(histories: Sequence[History]) -> list[CaseResult]:
     found = []
     fresh = frozenset(spec.fresh)
     for history in histories:
-        before = simulate(context.baseline, history, context.people)
+        before = simulate(context.baseline, history, context.people, as_recorded=True)
         after = simulate(
             context.candidate,
             history,
@@ -152,6 +168,7 @@ def _replay(histories: Sequence[History]) -> list[CaseResult]:
             seed=spec.seed,
             finished=before.status in ("completed", "cancelled"),
             fresh=fresh,
+            waits=_delays(before, history),
         )
         result = compare(
             history,
@@ -184,8 +201,9 @@ def _replicate(replicate: int, histories: Sequence[History]) -> dict[str, Side]:
     stats = Resampled(context.stats, context.spec.seed, replicate)
     found: dict[str, Side] = {}
     for history in histories:
-        # As in the first pass: the baseline tells whether history finished.
-        before = simulate(context.baseline, history, context.people)
+        # As in the first pass: the baseline tells whether history finished
+        # and how long each answer took.
+        before = simulate(context.baseline, history, context.people, as_recorded=True)
         found[history.key] = side_of(
             simulate(
                 context.candidate,
@@ -197,6 +215,7 @@ def _replicate(replicate: int, histories: Sequence[History]) -> dict[str, Side]:
                 replicate=replicate,
                 finished=before.status in ("completed", "cancelled"),
                 fresh=frozenset(context.spec.fresh),
+                waits=_delays(before, history),
             )
         )
     return found
