@@ -22,7 +22,6 @@ from studio.cases.story import StoryLine, Variable
 from studio.cases.titles import WorkflowTitlesState
 from studio.editor.graph import graph as draw
 from studio.labels import text
-from studio.records.fields import localized
 from studio.session import LOGIN_ROUTE, error_key
 from studio.tasks.model import (
     TaskRow,
@@ -70,10 +69,7 @@ class CaseState(WorkflowTitlesState):
         case = self._case
         if case is None:
             return ""
-        title = localized(self._document.get("title"), self.lang)
-        return (
-            title or localized(self._workflow_titles.get(case.workflow), self.lang) or case.workflow
-        )
+        return self._title_of(case.workflow, self._document)
 
     @rx.var
     def workflow_key(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 from studio import api
 from studio.session import SessionState
@@ -21,3 +22,11 @@ class WorkflowTitlesState(SessionState):
         with contextlib.suppress(api.ApiError):  # the keys stand in for the titles
             found = await api.list_workflows(self.token)
             self._workflow_titles = {w.key: w.title for w in found}
+
+    def _title_of(self, key: str, content: dict[str, Any]) -> str:
+        """A workflow's title in the viewer's language: from its content when
+        that is at hand, else from the list, else its key."""
+        from studio.records.fields import localized
+
+        title = localized(content.get("title"), self.lang)
+        return title or localized(self._workflow_titles.get(key), self.lang) or key

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from studio.labels import text
+from studio.records.fields import localized
 
 __all__ = [
     "DRAFT",
@@ -61,13 +62,6 @@ class Step:
     label: str
     type_label: str
     new: bool  # not in the baseline: history cannot have answered it
-
-
-def localized(value: Any, language: str) -> str:
-    """A bilingual ``{"en": .., "zh-CN": ..}`` text in ``language``, English when missing."""
-    if isinstance(value, Mapping):
-        return str(value.get(language) or value.get("en") or "")
-    return str(value or "")
 
 
 def candidate_choices(has_draft: bool, numbers: Sequence[int], language: str) -> list[Choice]:

@@ -111,10 +111,7 @@ class RunState(WorkflowTitlesState):
         run = self._run
         if run is None:
             return ""
-        title = localized(self._baseline_content.get("title"), self.lang)
-        return (
-            title or localized(self._workflow_titles.get(run.workflow), self.lang) or run.workflow
-        )
+        return self._title_of(run.workflow, self._baseline_content)
 
     @rx.var
     def workflow_key(self) -> str:
