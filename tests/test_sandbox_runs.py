@@ -376,3 +376,47 @@ def test_a_step_that_needs_a_policy_at_run_time_fails_the_run_naming_it(
     assert run["status"] == "failed" and "report" not in run
     assert run["error"]["errors"][0]["pointer"] == "/policies/nodes/owner"
     assert "owner" in run["error"]["message"]
+
+
+# -- the command line, as a new user runs it ---------------------------------------------
+
+
+@pytest.mark.server
+def test_trellis_sandbox_run_reports_and_refuses_bad_arguments(
+    database_url: str, tmp_path: Path
+) -> None:
+    from tests.serve import run_cli
+
+    for args in (("db", "upgrade"), ("demo", "--password-file", str(tmp_path / "pw"))):
+        done = run_cli(database_url, *args)
+        assert done.returncode == 0, done.stderr
+    history = tmp_path / "declarations.csv"
+    history.write_text(HISTORY, encoding="utf-8")
+    mapping = str(ROOT / "docs/sandbox/bpic2020.mapping.json")
+    imported = run_cli(database_url, "sandbox", "import", str(history), "--mapping", mapping)
+    assert imported.returncode == 0, imported.stderr
+    dataset = imported.stdout.split()[1]
+    report, markdown = tmp_path / "report.json", tmp_path / "report.md"
+    run = run_cli(
+        database_url,
+        *("sandbox", "run", "--workflow", "travel-declaration", "--candidate", "1"),
+        *("--dataset", dataset, "--seed", "5", "--quiet", "--executor", "inline"),
+        *("--json", str(report), "--markdown", str(markdown)),
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Baseline reproduced: 5 of 5" in run.stdout
+    body = json.loads(report.read_text(encoding="utf-8"))
+    assert body["cases"] == 5 and body["inputs"]["seed"] == 5
+    assert markdown.read_text(encoding="utf-8").startswith("# Sandbox report: travel-declaration")
+    bad = run_cli(database_url, "sandbox", "run", "--workflow", "travel-declaration",
+                  "--candidate", "soon", "--dataset", dataset)  # fmt: skip
+    assert bad.returncode == 2 and "--candidate" in bad.stderr
+    unknown = run_cli(database_url, "sandbox", "run", "--workflow", "travel-declaration",
+                      "--dataset", "999")  # fmt: skip
+    assert unknown.returncode == 1 and "/dataset" in unknown.stderr
+    noisy = run_cli(
+        database_url,
+        *("sandbox", "run", "--workflow", "travel-declaration", "--dataset", dataset),
+        *("--policies", str(history)),  # not JSON
+    )
+    assert noisy.returncode == 2 and "policies" in noisy.stderr
