@@ -83,7 +83,6 @@ class Outcome:
     results: list[CaseResult]
     replicates: list[dict[str, Side]]
     edits: list[Change]
-    stats: dict[str, RoleStats]
 
 
 # -- one partition (runs in a pool's process: module-level state) ---------------
@@ -391,4 +390,4 @@ def replay_all(
     finally:
         runner.close()
     edits = diff(spec.baseline, spec.candidate)
-    return Outcome(results=results, replicates=replicates, edits=edits, stats=stats)
+    return Outcome(results=results, replicates=replicates, edits=edits)

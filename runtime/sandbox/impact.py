@@ -26,7 +26,6 @@ __all__ = [
     "TaskLine",
     "compare",
     "edits_by_node",
-    "reproduces",
     "side_of",
 ]
 
@@ -175,11 +174,6 @@ def _mismatch(history: History, run: CaseRun) -> Mismatch | None:
             detail=f"history says {happening.actor} decided; the version does not ask them",
         )
     return None
-
-
-def reproduces(history: History, run: CaseRun) -> bool:
-    """Whether replaying the version that ran came out as history says."""
-    return _mismatch(history, run) is None
 
 
 def edits_by_node(

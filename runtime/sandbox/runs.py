@@ -47,7 +47,6 @@ from runtime.store.sandbox_models import Dataset, SandboxRun, SandboxRunCase
 __all__ = [
     "RunRequest",
     "claim_run",
-    "latest_report",
     "perform_run",
     "request_cancel",
     "request_run",
@@ -517,17 +516,3 @@ def _finish(
             .values(status=status, report=None, error=problem, finished_at=now, claimed_until=None)
         )
     return status
-
-
-def latest_report(session: Session, workflow: str, candidate_hash: str) -> SandboxRun | None:
-    """The newest completed run of exactly this candidate (the publish gate)."""
-    return session.scalars(
-        select(SandboxRun)
-        .where(
-            SandboxRun.workflow == workflow,
-            SandboxRun.candidate_hash == candidate_hash,
-            SandboxRun.status == "completed",
-        )
-        .order_by(SandboxRun.id.desc())
-        .limit(1)
-    ).first()
